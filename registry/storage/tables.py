@@ -1,0 +1,99 @@
+"""SQLModel table classes (``*Row``): the whole relational schema of the registry.
+
+Structures are not exploded into tables: each maintainable artefact version is one ``ArtefactRow``
+holding its canonical SDMX-ML 2.1 text plus the index columns queries filter on, and
+``ArtefactRefRow`` records which artefact references which (the reference graph behind
+``references=parents|children|…`` and the delete guard). Users, their hashed tokens and an audit
+trail of every write complete the schema. JSON columns hold payload only and are never filtered on.
+Alembic migrations (``alembic/versions``) must match these classes; a test checks it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), **kw))
+
+
+class ArtefactRow(SQLModel, table=True):
+    """One version of one maintainable artefact, stored as canonical SDMX-ML 2.1."""
+
+    __tablename__ = "artefact"
+    __table_args__ = (
+        UniqueConstraint("urn_class", "agency_id", "artefact_id", "version", name="uq_artefact_id"),
+        Index("ix_artefact_lookup", "urn_class", "agency_id", "artefact_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    urn: str = Field(max_length=500, unique=True, index=True)
+    urn_class: str = Field(max_length=60)
+    agency_id: str = Field(max_length=200)
+    artefact_id: str = Field(max_length=200)
+    version: str = Field(max_length=60)
+    is_final: bool = False
+    #: ``Allowed`` / ``Actual`` for content constraints, else NULL.
+    constraint_role: str | None = Field(default=None, max_length=20)
+    #: Names by language, e.g. {"en": "Sex", "fr": "Sexe"} (payload, never filtered on).
+    names: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    sdmx_ml: str = Field(sa_column=Column(Text, nullable=False))
+    #: SHA-256 of ``sdmx_ml``: equal hashes mean an identical artefact.
+    content_hash: str = Field(max_length=64)
+    created_at: datetime = _ts(nullable=False)
+    updated_at: datetime = _ts(nullable=False)
+
+
+class ArtefactRefRow(SQLModel, table=True):
+    """An edge of the reference graph: maintainable ``from_urn`` references ``to_urn``."""
+
+    __tablename__ = "artefact_ref"
+
+    from_urn: str = Field(max_length=500, primary_key=True)
+    to_urn: str = Field(max_length=500, primary_key=True, index=True)
+
+
+class UserRow(SQLModel, table=True):
+    """A person or system that holds tokens; ``role`` is admin, curator or producer."""
+
+    __tablename__ = "registry_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    role: str = Field(max_length=20)
+    #: For producers: the data provider they report as, ``AGENCY:PROVIDER_ID``.
+    provider: str | None = Field(default=None, max_length=300)
+    created_at: datetime = _ts(nullable=False)
+
+
+class TokenRow(SQLModel, table=True):
+    """A bearer token; only the SHA-256 of the secret is stored."""
+
+    __tablename__ = "token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="registry_user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _ts(nullable=False)
+    revoked: bool = False
+
+
+class AuditRow(SQLModel, table=True):
+    """One write: who did what to which artefact (or data), when, with a small detail payload."""
+
+    __tablename__ = "audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(nullable=False, index=True)
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=40)
+    target: str = Field(max_length=500, index=True)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
