@@ -1,4 +1,4 @@
-"""Entry point for ``python -m registry``: the same Typer application as the ``registry`` command."""
+"""Entry point for ``python -m registry``: the same Typer application as ``registry``."""
 
 from registry.cli import main
 

@@ -72,9 +72,7 @@ def _convert(setting: Setting, raw: str) -> Any:
         try:
             value = int(raw)
         except ValueError:
-            raise ConfigurationError(
-                f"{setting.env} must be an integer, got {raw!r}"
-            ) from None
+            raise ConfigurationError(f"{setting.env} must be an integer, got {raw!r}") from None
         if value < 0:
             raise ConfigurationError(f"{setting.env} must not be negative, got {raw!r}")
         return value

@@ -9,6 +9,7 @@ the SDMX class names of the standard (``DataStructure``, ``Dataflow``), not sdmx
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sdmx.model.v21 as v21
@@ -29,7 +30,8 @@ class StructureType:
         return issubclass(self.model, common.ItemScheme)
 
     def urn(self, agency: str, id: str, version: str) -> str:
-        return f"urn:sdmx:org.sdmx.infomodel.{self.package}.{self.urn_class}={agency}:{id}({version})"
+        prefix = f"urn:sdmx:org.sdmx.infomodel.{self.package}.{self.urn_class}"
+        return f"{prefix}={agency}:{id}({version})"
 
 
 TYPES: tuple[StructureType, ...] = (
@@ -117,14 +119,12 @@ def urn_of(obj: common.MaintainableArtefact) -> str:
 
 def parse_urn(urn: str) -> tuple[StructureType, str, str, str]:
     """Split a maintainable URN into (type, agency, id, version); ValueError if it is not one."""
-    import re
-
     m = re.fullmatch(
         r"urn:sdmx:org\.sdmx\.infomodel\.(\w+)\.(\w+)=([\w.@$-]+):([\w@$-]+)\(([\w.+~*-]+)\)", urn
     )
     if not m:
         raise ValueError(f"not a maintainable SDMX URN: {urn!r}")
-    package, cls, agency, id_, version = m.groups()
+    _package, cls, agency, id_, version = m.groups()
     aliases = {
         "DataStructureDefinition": "DataStructure",
         "DataflowDefinition": "Dataflow",
