@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -18,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import registry.storage.tables  # noqa: F401  (registers the tables)
+from alembic import command
 
 ALEMBIC_DIR = Path(__file__).resolve().parents[2] / "alembic"
 
