@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
@@ -27,6 +28,7 @@ from registry.errors import (
     UnsupportedError,
 )
 from registry.io import sdmxjson, sdmxml
+from registry.results import ArtefactResult
 
 log = logging.getLogger("registry.api")
 
@@ -34,10 +36,21 @@ XML_ERROR_TYPE = "application/xml"
 JSON_ERROR_TYPE = "application/json"
 
 
-def submission_response(request: Request, results: list, status: int) -> Response:  # type: ignore[type-arg]
+def submission_response(
+    request: Request,
+    results: Sequence[ArtefactResult],
+    status: int,
+    missing: Sequence[str] = (),
+    message: str | None = None,
+) -> Response:
     """A structure-submission answer: SubmitStructureResponse XML, or JSON on request."""
     if wants_json(request):
-        body = json.dumps({"results": [r.as_dict() for r in results]}, ensure_ascii=False)
+        payload: dict[str, object] = {"results": [r.as_dict() for r in results]}
+        if message:
+            payload["message"] = message
+        if missing:
+            payload["missing"] = list(missing)
+        body = json.dumps(payload, ensure_ascii=False)
         return Response(body, status_code=status, media_type=JSON_ERROR_TYPE)
     xml = sdmxml.write_submit_structure_response(
         results, header_id=_header_id(), prepared=datetime.now(UTC)
@@ -54,7 +67,7 @@ def _header_id() -> str:
 def render(request: Request, exc: RegistryError) -> Response:
     """One error in the format the client prefers."""
     if isinstance(exc, StructureSubmissionError) and exc.results:
-        return submission_response(request, exc.results, exc.status)
+        return submission_response(request, exc.results, exc.status, exc.details, exc.message)
     text = exc.message if not exc.details else exc.message + " — " + "; ".join(exc.details)
     headers = {"Vary": "Accept, Accept-Encoding, Accept-Language"}
     if exc.status == 401:

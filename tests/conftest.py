@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import sdmx.reader.xml.v30  # noqa: F401  (sdmx1 quirk: import before any data read)
 import sqlalchemy
 import uvicorn
 
-import sdmx.reader.xml.v30  # noqa: F401  (sdmx1 quirk: import before any data read)
 from registry import auth
 from registry.config import Settings
 from registry.storage import migrate
@@ -84,9 +84,7 @@ def tokens(engine: sqlalchemy.engine.Engine) -> Tokens:
     with session_scope(engine) as session:
         admin, _ = auth.create_token(session, name="ada", role="admin")
         curator, _ = auth.create_token(session, name="cora", role="curator")
-        producer, _ = auth.create_token(
-            session, name="pat", role="producer", provider="TEST:BENCH"
-        )
+        producer, _ = auth.create_token(session, name="pat", role="producer", provider="TEST:BENCH")
     return Tokens(admin, curator, producer)
 
 

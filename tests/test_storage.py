@@ -95,7 +95,7 @@ def test_failed_transaction_leaves_nothing(engine: Engine) -> None:
 
 def test_tokens_are_hashed_and_roles_enforced(engine: Engine) -> None:
     with session_scope(engine) as s:
-        secret, user = auth.create_token(s, name="cora", role="curator")
+        secret, _ = auth.create_token(s, name="cora", role="curator")
         producer_secret, _ = auth.create_token(
             s, name="pat", role="producer", provider="MA.HCP:HCP"
         )

@@ -12,8 +12,6 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from registry.query.params import TRANSPORT_PARAMS, parse_structure_query
-from registry.query.structure import resolve_structure_query
 
 from api.caching import not_modified, validators
 from api.deps import CacheDep, SessionDep, SettingsDep
@@ -21,6 +19,8 @@ from api.negotiation import request_format
 from registry.catalog import Catalog
 from registry.io import sdmxjson, sdmxml
 from registry.io.formats import STRUCTURE_JSON
+from registry.query.params import TRANSPORT_PARAMS, parse_structure_query
+from registry.query.structure import resolve_structure_query
 from registry.storage import artefacts
 
 router = APIRouter(tags=["structure"])
