@@ -39,13 +39,6 @@ class RegistryError(Exception):
         self.message = message
         self.details = list(details)
 
-    def as_dict(self) -> dict[str, Any]:
-        """The error as an SDMX-JSON ``errors`` entry."""
-        out: dict[str, Any] = {"code": self.code, "title": self.title, "detail": self.message}
-        if self.details:
-            out["details"] = self.details
-        return out
-
 
 class NoResultsError(RegistryError):
     """The query is valid but matches nothing (SDMX 100)."""
