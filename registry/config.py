@@ -52,7 +52,7 @@ SETTINGS: tuple[Setting, ...] = (
         "max_response_artefacts",
         5000,
         int,
-        "Most maintainable artefacts one structure query may return (else SDMX 510 / HTTP 413).",
+        "Most artefacts one structure query may return in full, stubs aside (else SDMX 510).",
     ),
     Setting(
         "max_response_observations",

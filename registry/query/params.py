@@ -1,4 +1,4 @@
-"""SDMX-REST 1.5 structure-query grammar: path segments and parameters → a frozen ``StructureQuery``.
+"""SDMX-REST 1.5 structure-query grammar: path segments and parameters → ``StructureQuery``.
 
 ``parse_structure_query`` applies the checklist rules R-STR-01…09: the resource name is matched
 case-insensitively (R-HTTP-12); missing trailing segments default to agency ``all``, id ``all`` and
@@ -99,7 +99,10 @@ def parse_structure_query(
     reference type, and for an unknown query parameter (names are case-sensitive).
     """
     name = parse_resource(resource)
-    items = _segment("itemID", item, _ITEM, "a dotted item id such as A.B", default="all")
+    agencies = _segment("agencyID", agency, _AGENCY, "a dotted NCName such as ECB or SDMX.ILO")
+    ids = _segment("resourceID", resource_id, _ID, "letters, digits, _ @ $ -")
+    versions = _segment("version", version, _VERSION, "latest, or 1.0, 1.0.0, 1.0.0-draft")
+    items = _segment("itemID", item, _ITEM, "a dotted item id such as A.B")
     if item and not allows_items(name):
         raise QuerySyntaxError(
             f"Item queries are only allowed for item schemes and hierarchicalcodelist, "
@@ -108,11 +111,9 @@ def parse_structure_query(
     _check_params(params)
     return StructureQuery(
         resource=name,
-        agencies=_segment("agencyID", agency, _AGENCY, "a dotted NCName such as ECB or SDMX.ILO"),
-        ids=_segment("resourceID", resource_id, _ID, "letters, digits, _ @ $ -"),
-        versions=_segment(
-            "version", version, _VERSION, "latest, or numbers such as 1.0 or 1.0.0-draft", "latest"
-        ),
+        agencies=agencies,
+        ids=ids,
+        versions=versions,
         items=items,
         detail=_parse_detail(params.get("detail")),
         references=_parse_references(params.get("references")),
@@ -141,19 +142,20 @@ def allows_items(resource: str) -> bool:
 
 
 def _segment(
-    name: str, value: str | None, pattern: re.Pattern[str], expected: str, default: str = "all"
+    name: str, value: str | None, pattern: re.Pattern[str], expected: str
 ) -> tuple[str, ...] | None:
-    """Split a ``+`` list, check each part; ``None`` when the list holds ``all``."""
-    parts = (value or default).split("+")
+    """Split a ``+`` list and check each part; ``None`` when the list holds ``all``.
+
+    A missing or empty segment means ``all``, except the version, which means ``latest``.
+    ``latest`` is a keyword only in the version; elsewhere it is an ordinary id.
+    """
+    keywords = ("all", "latest") if name == "version" else ("all",)
+    parts = (value or keywords[-1]).split("+")
     for part in parts:
-        if part in ("all", "latest"):
-            if part == "latest" and name != "version":
-                raise QuerySyntaxError(f"'latest' is only valid as a version, not as {name}")
-            continue
-        if not pattern.fullmatch(part):
+        if part not in keywords and not pattern.fullmatch(part):
             raise QuerySyntaxError(
-                f"Invalid {name} {part!r} in {value!r}: expected all, {expected}, "
-                "several joined with +"
+                f"Invalid {name} {part!r} in {value!r}: expected all, {expected}; "
+                "join several with +"
             )
     if "all" in parts:
         return None
