@@ -8,7 +8,7 @@ SDMX-ML text, never as ORM objects, so the layers above stay free of SQL.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
@@ -25,6 +25,13 @@ def _chunks(values: Collection[str]) -> Iterable[list[str]]:
         yield items[start : start + _CHUNK]
 
 
+def aware(value: datetime | None) -> datetime | None:
+    """Timestamps as UTC-aware datetimes (SQLite hands back naive ones)."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
 def _record(row: ArtefactRow) -> ArtefactRecord:
     return ArtefactRecord(
         urn=row.urn,
@@ -35,7 +42,7 @@ def _record(row: ArtefactRow) -> ArtefactRecord:
         is_final=row.is_final,
         constraint_role=row.constraint_role,
         content_hash=row.content_hash,
-        updated_at=row.updated_at,
+        updated_at=aware(row.updated_at) or row.updated_at,
     )
 
 
@@ -161,4 +168,4 @@ def count(session: Session) -> int:
 
 def last_change(session: Session) -> datetime | None:
     """When structures last changed (any create, replace or delete), from the audit trail."""
-    return session.scalar(select(func.max(AuditRow.at)))
+    return aware(session.scalar(select(func.max(AuditRow.at))))
