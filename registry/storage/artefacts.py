@@ -26,10 +26,10 @@ def _chunks(values: Collection[str]) -> Iterable[list[str]]:
 
 
 def aware(value: datetime | None) -> datetime | None:
-    """Timestamps as UTC-aware datetimes (SQLite hands back naive ones)."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
+    """Timestamps as UTC datetimes (SQLite hands back naive ones, PostgreSQL its session zone)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _record(row: ArtefactRow) -> ArtefactRecord:
