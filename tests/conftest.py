@@ -22,6 +22,7 @@ import sdmx.reader.xml.v30  # noqa: F401  (sdmx1 quirk: import before any data r
 import sqlalchemy
 import uvicorn
 
+import registry.io.sdmxml  # noqa: F401  (its sdmx1 reader fixes apply process-wide, as in the app)
 from registry import auth
 from registry.config import Settings
 from registry.storage import migrate

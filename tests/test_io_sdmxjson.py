@@ -325,8 +325,8 @@ def test_nested_categories_and_dotted_urns() -> None:
     (scheme,) = doc["data"]["categorySchemes"]
     (psc,) = scheme["categories"]
     (dem,) = psc["categories"]
-    assert [c["id"] for c in dem["categories"]] == ["MARR", "MORT", "FERT", "POP", "TOT"]
-    assert dem["categories"][0]["urn"] == (
+    assert [c["id"] for c in dem["categories"]] == ["TOT", "POP", "FERT", "MORT", "MARR"]
+    assert dem["categories"][-1]["urn"] == (
         "urn:sdmx:org.sdmx.infomodel.categoryscheme.Category=ESTAT:DATAFLOWS_SCHEME(1.0).PSC.DEM.MARR"
     )
     (cat,) = doc["data"]["categorisations"]
@@ -387,9 +387,14 @@ def test_provision_agreement() -> None:
 
 
 def test_agency_without_name_falls_back_to_its_id() -> None:
-    schemes = _document("ECB/orgscheme.xml")["data"]["agencySchemes"]
-    ecb = next(a for s in schemes for a in s["agencies"] if a["id"] == "ECB" and "names" not in a)
-    assert ecb["name"] == "ECB"
+    scheme = common.AgencyScheme(
+        id="AGENCIES", version="1.0", maintainer=common.Agency(id="SDMX"), is_final=False
+    )
+    scheme.name = "Agencies"
+    scheme.append(common.Agency(id="XYZ"))
+    doc = json.loads(write_structures_json([scheme], header_id="T", prepared=PREPARED))
+    (agency,) = doc["data"]["agencySchemes"][0]["agencies"]
+    assert agency["name"] == "XYZ" and "names" not in agency
 
 
 def test_structure_set() -> None:

@@ -571,7 +571,7 @@ def test_item_query_plus_list_ignores_missing_ones(index: FakeIndex) -> None:
         ("PSC.DEM.TOT", ["PSC", "DEM", "TOT"]),
         ("TOT", ["PSC", "DEM", "TOT"]),
         ("PSC.DEM", ["PSC", "DEM"]),
-        ("PSC.DEM.MARR+PSC.DEM.TOT", ["PSC", "DEM", "MARR", "TOT"]),
+        ("PSC.DEM.MARR+PSC.DEM.TOT", ["PSC", "DEM", "TOT", "MARR"]),
     ],
 )
 def test_item_query_nested_categories(index: FakeIndex, item: str, expected: list[str]) -> None:
@@ -735,8 +735,8 @@ def test_to_stub(index: FakeIndex) -> None:
 def test_filter_items(index: FakeIndex) -> None:
     scheme = index.load(DATAFLOWS_SCHEME)
     assert filter_items(scheme, ["PSC.DEM.FERT", "MORT"]) is scheme
-    assert list(scheme.items) == ["PSC", "DEM", "MORT", "FERT"]
-    assert [c.id for c in scheme["DEM"].child] == ["MORT", "FERT"]
+    assert list(scheme.items) == ["PSC", "DEM", "FERT", "MORT"]
+    assert [c.id for c in scheme["DEM"].child] == ["FERT", "MORT"]
     assert filter_items(index.load(DATAFLOWS_SCHEME), ["X"]) is None
     with pytest.raises(TypeError):
         filter_items(index.load(EXR), ["A"])
