@@ -6,10 +6,10 @@ The connection comes either from ``config.attributes["connection"]`` (set by
 
 from __future__ import annotations
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import registry.storage.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from alembic import context
 from registry.config import Settings
 from registry.storage.db import make_engine
 

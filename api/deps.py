@@ -22,15 +22,15 @@ from registry.storage.users import UserRecord
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def get_engine(request: Request) -> Engine:
-    return request.app.state.engine  # type: ignore[no-any-return]
+    return request.app.state.engine
 
 
 def get_cache(request: Request) -> ArtefactCache:
-    return request.app.state.artefact_cache  # type: ignore[no-any-return]
+    return request.app.state.artefact_cache
 
 
 def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:

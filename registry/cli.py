@@ -8,7 +8,6 @@ stderr with a non-zero exit code (1: refused or invalid input, 2: usage), never 
 from __future__ import annotations
 
 import getpass
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -189,4 +188,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -51,6 +51,11 @@ def prepare(artefact: MaintainableArtefact) -> PreparedArtefact:
     )
 
 
+def _agency(artefact: MaintainableArtefact) -> str:
+    assert artefact.maintainer is not None  # urn_of() already refused artefacts without one
+    return str(artefact.maintainer.id)
+
+
 def _names(artefact: MaintainableArtefact) -> dict[str, str]:
     return {lang: str(text) for lang, text in artefact.name.localizations.items()}
 
@@ -129,7 +134,7 @@ def submit_structures(
             session,
             urn=p.urn,
             urn_class=p.type.urn_class,
-            agency_id=p.artefact.maintainer.id,
+            agency_id=_agency(p.artefact),
             artefact_id=p.artefact.id,
             version=str(p.artefact.version),
             is_final=bool(p.artefact.is_final),
