@@ -565,7 +565,9 @@ def test_constraint_with_keys_time_range_and_provider() -> None:
     (structure,) = (o for o in dsd if isinstance(o, v21.DataStructureDefinition))
     (flow,) = (o for o in dsd if isinstance(o, v21.DataflowDefinition))
     provider = next(
-        o for o in _artefacts("../bench/synthetic_provision.xml") if isinstance(o, common.DataProviderScheme)
+        o
+        for o in _artefacts("../bench/synthetic_provision.xml")
+        if isinstance(o, common.DataProviderScheme)
     )["BENCH"]
     freq, area = structure.dimensions.get("FREQ"), structure.dimensions.get("REF_AREA")
     time = structure.dimensions.get("TIME_PERIOD")
@@ -696,7 +698,9 @@ def test_errors_message() -> None:
 def test_sdmx1_cannot_read_structure_json(tmp_path: Path) -> None:
     path = tmp_path / "structure.json"
     path.write_bytes(
-        write_structures_json(_artefacts("../bench/synthetic_dsd.xml"), header_id="RT", prepared=PREPARED)
+        write_structures_json(
+            _artefacts("../bench/synthetic_dsd.xml"), header_id="RT", prepared=PREPARED
+        )
     )
     msg = sdmx.read_sdmx(path)
     assert isinstance(msg, sdmx.message.StructureMessage)
