@@ -39,7 +39,8 @@ class StructureRef:
             "datastructure": ("DataStructure", "datastructure"),
             "provisionagreement": ("ProvisionAgreement", "registry"),
         }[self.kind]
-        return f"urn:sdmx:org.sdmx.infomodel.{package}.{cls}={self.agency_id}:{self.id}({self.version})"
+        prefix = f"urn:sdmx:org.sdmx.infomodel.{package}.{cls}"
+        return f"{prefix}={self.agency_id}:{self.id}({self.version})"
 
 
 @dataclass(frozen=True, slots=True)
