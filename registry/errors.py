@@ -9,6 +9,7 @@ exit). The tree::
     ├── UnauthorizedError              110 / 401  (no or unknown token)
     │   └── ForbiddenError             110 / 403  (known token, role not allowed)
     ├── QuerySyntaxError               140 / 400
+    │   └── PeriodError (registry.periods)  a malformed SDMX time period
     ├── SemanticError                  150 / 403
     ├── NotAcceptableError             406 / 406  (no format the client accepts)
     ├── ResponseTooLargeError          510 / 413
