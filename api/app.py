@@ -2,8 +2,9 @@
 
 No import-time globals: every app owns its engine, artefact cache and settings (tests build one per
 database). Middleware: gzip for clients that ask, CORS for browser reads (on errors too). Routes:
-health, maintenance writes, the not-yet-implemented standard resources (501), then the generic
-structure queries, in that order so the catch-all structure paths come last.
+health, maintenance writes, reference-metadata queries, the not-yet-implemented standard resources
+(501), then the generic structure queries, in that order so the catch-all structure paths come
+last.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 import registry
 from api import errors
-from api.routers import health, maintenance, pending, structure
+from api.routers import health, maintenance, metadata, pending, structure
 from registry.catalog import ArtefactCache
 from registry.config import Settings
 from registry.storage.db import make_engine
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(health.router)
     app.include_router(maintenance.router)
+    app.include_router(metadata.router)
     app.include_router(pending.router)
     app.include_router(structure.router)
     return app

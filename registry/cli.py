@@ -108,6 +108,15 @@ def _load(paths: Sequence[Path]) -> None:
     _guarded(run)
 
 
+def _load_metadata(paths: Sequence[Path]) -> None:
+    def run() -> None:
+        with _store() as session:
+            results = content.load_metadata(session, paths, actor=_actor())
+        _report(results)
+
+    _guarded(run)
+
+
 @app.command()
 def init() -> None:
     """Create or upgrade the database and load the shipped SDMX content (idempotent)."""
@@ -118,6 +127,9 @@ def init() -> None:
         typer.echo("database ready; no shipped content found")
         return
     _load(files)
+    reports = content.metadata_files()
+    if reports:
+        _load_metadata(reports)
 
 
 @app.command()

@@ -48,6 +48,7 @@ FOLDER_OF = {
     "DataStructure": "dsd",
     "MetadataStructure": "dsd",
     "Dataflow": "dataflows",
+    "Metadataflow": "dataflows",
     "ContentConstraint": "dataflows",
     "ProvisionAgreement": "dataflows",
 }

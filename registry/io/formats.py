@@ -49,8 +49,16 @@ STRUCTURE_JSON = Format(
     ("jsonstructure", "json", "sdmx-json", "sdmx_json"),
 )
 
+GENERIC_METADATA_XML = Format(
+    "genericmetadata-xml",
+    "metadata",
+    "application/vnd.sdmx.genericmetadata+xml",
+    "2.1",
+    ("genericmetadata", "sdmx-ml", "sdmx-2.1", "sdmx_2.1", "xml", "sdmx-ml-2.1"),
+)
+
 #: Every format, defaults first within each kind.
-FORMATS: tuple[Format, ...] = (STRUCTURE_XML, STRUCTURE_JSON)
+FORMATS: tuple[Format, ...] = (STRUCTURE_XML, STRUCTURE_JSON, GENERIC_METADATA_XML)
 
 #: Generic media types that mean "the default format of this resource".
 _GENERIC = {"*/*", "application/*", "application/xml", "text/xml"}

@@ -97,3 +97,33 @@ class AuditRow(SQLModel, table=True):
     action: str = Field(max_length=40)
     target: str = Field(max_length=500, index=True)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class MetadataReportRow(SQLModel, table=True):
+    """One reference-metadata report, stored as the canonical GenericMetadata message of itself.
+
+    A report is identified within its metadataflow by ``report_id`` (its metadata target and
+    target key); ``target_key`` (e.g. the indicator code) and ``provider`` are what metadata
+    queries select on; ``target_values`` maps each target object to its URN (payload only).
+    """
+
+    __tablename__ = "metadata_report"
+    __table_args__ = (
+        UniqueConstraint("metadataflow_urn", "report_id", name="uq_metadata_report"),
+        Index("ix_metadata_report_key", "metadataflow_urn", "target_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    metadataflow_urn: str = Field(max_length=500)
+    report_id: str = Field(max_length=300)
+    target_key: str = Field(max_length=300)
+    #: Target object id → value (URN or period), e.g. {"INDICATOR": "urn:…Code=…UNE_DEAP_RT"}.
+    target_values: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    #: The reporting data provider, ``AGENCY:PROVIDER_ID``, or NULL.
+    provider: str | None = Field(default=None, max_length=300)
+    sdmx_ml: str = Field(sa_column=Column(Text, nullable=False))
+    #: SHA-256 of ``sdmx_ml``: equal hashes mean an identical report.
+    content_hash: str = Field(max_length=64)
+    updated_at: datetime = _ts(nullable=False)

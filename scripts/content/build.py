@@ -6,7 +6,8 @@
 
 Folder rule: ``codelists/`` holds codelists, concept schemes and organisation schemes; ``dsd/``
 holds data structure definitions and metadata structure definitions; ``dataflows/`` holds
-dataflows, content constraints and provision agreements. A file is named
+dataflows, metadataflows, content constraints and provision agreements. The metadata reports
+(``metadata/``) are built by ``scripts.content.metadata``. A file is named
 ``<AGENCY>.<ID>-<VERSION>.xml`` (e.g. ``MA.HCP.CL_SEX_MA-1.0.xml``, ``MA.AGENCIES-1.0.xml``).
 
 Files are written with the project writer ``registry.io.sdmxml.canonical_xml`` (deterministic,
@@ -36,6 +37,7 @@ from scripts.content import (
     dataflows,
     dsds,
     indicators,
+    metadata,
     orgs,
 )
 
@@ -50,6 +52,7 @@ FOLDER_OF: tuple[tuple[type, str], ...] = (
     (common.BaseDataStructureDefinition, "dsd"),
     (common.BaseMetadataStructureDefinition, "dsd"),
     (common.BaseDataflow, "dataflows"),
+    (common.BaseMetadataflow, "dataflows"),
     (common.BaseConstraint, "dataflows"),
     (common.ProvisionAgreement, "dataflows"),
 )
@@ -82,7 +85,8 @@ def all_artefacts() -> list[common.MaintainableArtefact]:
     data_structures = {d.id: d for d in (dsds.dsd_lmis_dw(cs_lmis), dsds.dsd_lmis_mig(cs_lmis))}
     msd = dsds.msd_lmis_ind(by_id, cs_meta, cs_lmis)
     flows = dataflows.artefacts(data_structures, providers)
-    out = [*org, *cls, cs_lmis, cs_meta, *data_structures.values(), msd, *flows]
+    mdf = metadata.metadataflow(msd)
+    out = [*org, *cls, cs_lmis, cs_meta, *data_structures.values(), msd, *flows, mdf]
     for obj in out:
         obj.urn = urn_of(obj)  # standard class names (DataStructure, Dataflow)
     return out

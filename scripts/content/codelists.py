@@ -868,6 +868,12 @@ SOURCES = (
      "Approval (visa) of foreign employment contracts", "MEMP", None),
     ("MEMP_INSP", "Rapports de l'inspection du travail et déclarations d'accidents du travail",
      "Labour inspection reports and occupational accident declarations", "MEMP", None),
+    # Not in DOMAIN §5.10: the minimum wage (EAR_4MMN_NB) and collective bargaining coverage
+    # (ILR_CBCT_RT) come from the ministry's legal and administrative records (metadata reports).
+    ("MEMP_ADM", "Textes et registres du ministère chargé de l'emploi (décrets sur les salaires "
+     "minima, conventions collectives)",
+     "Legal texts and records of the ministry in charge of employment (minimum wage decrees, "
+     "collective agreements)", "MEMP", None),
     ("DGSN_RES", "Titres de séjour des étrangers", "Residence permits of foreigners", "DGSN",
      None),
     ("DGSN_BRD", "Statistiques des passages aux frontières", "Border crossing statistics",
