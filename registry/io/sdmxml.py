@@ -32,6 +32,7 @@ from sdmx.reader.xml import Reader as _SdmxXmlReader
 from sdmx.writer.xml import writer
 
 from registry.errors import InvalidMessageError, UnsupportedError
+from registry.io import safexml
 from registry.results import ArtefactResult
 from registry.structure_types import parse_urn, type_of, urn_of
 
@@ -122,8 +123,8 @@ class StructureSubmission:
 
 def read_structures(source: bytes | pathlib.Path) -> StructureSubmission:
     """Read an SDMX-ML 2.1/3.0 structure message or structure submission request."""
-    data = _load(source)
-    root = _parse_safely(data)
+    data = safexml.read_source(source)
+    root = safexml.parse(data)
     version, kind = _classify(root)
     action = "Append"
     if kind == "SubmitStructureRequest":
@@ -138,53 +139,6 @@ def read_structures(source: bytes | pathlib.Path) -> StructureSubmission:
             f"The structures could not be converted for storage: {type(exc).__name__}: {exc}."
         ) from None
     return StructureSubmission(action, artefacts, version, _header_id(root))
-
-
-def _load(source: bytes | pathlib.Path) -> bytes:
-    if isinstance(source, pathlib.Path):
-        try:
-            return source.read_bytes()
-        except OSError as exc:
-            raise InvalidMessageError(f"Cannot read the file {source}: {exc.strerror}.") from None
-    return bytes(source)
-
-
-def _parse_safely(data: bytes) -> etree._Element:
-    """Parse with every dangerous lxml feature off; refuse any DTD (entity expansion, XXE)."""
-    if _DOCTYPE.search(data[: _prolog_end(data)]):
-        raise InvalidMessageError(_DTD_REFUSED)
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InvalidMessageError(_syntax_message(exc)) from None
-    except ValueError as exc:  # e.g. unsupported encoding declaration
-        raise InvalidMessageError(f"The document is not readable XML: {exc}.") from None
-    docinfo: Any = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise InvalidMessageError(_DTD_REFUSED)
-    return root
-
-
-_DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_DTD_REFUSED = (
-    "DTDs and entities are not allowed in SDMX-ML: remove the <!DOCTYPE …> declaration "
-    "(an HTML page, or a document using entities, is not an SDMX-ML message)."
-)
-
-
-def _prolog_end(data: bytes) -> int:
-    """Offset of the root start tag (a DOCTYPE must come before it)."""
-    match = re.search(rb"<[A-Za-z_]", data)
-    return match.start() if match else len(data)
-
-
-def _syntax_message(exc: etree.XMLSyntaxError) -> str:
-    line, column = exc.position if exc.position else (exc.lineno, 0)
-    text = (exc.msg or str(exc)).split(", line ")[0]
-    return f"The document is not well-formed XML: {text} (line {line}, column {column})."
 
 
 def _classify(root: etree._Element) -> tuple[str, str]:
