@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import NamedTuple
 
 #: SDMX dataset actions. SDMX-CSV letters map to them: I → Information, A → Append,
 #: R → Replace, D → Delete, M (CSV 2.1 Merge) → Append.
@@ -43,8 +44,7 @@ class StructureRef:
         return f"{prefix}={self.agency_id}:{self.id}({self.version})"
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """Where something is in the submitted file: a line (XML) or a row and column (CSV)."""
 
     line: int | None = None
@@ -66,7 +66,7 @@ class DataSetStart:
     structure: StructureRef | None
     attributes: Mapping[str, str] = field(default_factory=dict)
     dimension_at_observation: str = "TIME_PERIOD"
-    location: Location = Location()
+    location: Location = field(default_factory=Location)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +76,15 @@ class GroupValues:
     group_id: str
     key: Mapping[str, str]
     attributes: Mapping[str, str]
-    location: Location = Location()
+    location: Location = field(default_factory=Location)
 
 
-@dataclass(frozen=True, slots=True)
-class ObservationRow:
-    """One observation: all dimension values, the raw value and series/observation attributes."""
+class ObservationRow(NamedTuple):
+    """One observation: all dimension values, the raw value and series/observation attributes.
+
+    A named tuple rather than a frozen dataclass: equally immutable, and about twice as cheap to
+    build, which matters at hundreds of thousands of rows per second.
+    """
 
     dimensions: Mapping[str, str]
     value: str | None
