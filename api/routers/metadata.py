@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from api.caching import not_modified, validators
 from api.deps import SessionDep
 from api.negotiation import request_format
+from api.paths import add_get_routes
 from registry import metadata
 from registry.errors import QuerySyntaxError
 
@@ -63,15 +64,6 @@ _PATHS = (
     "/rest/metadata/{flow_ref}/{key}",
     "/rest/metadata/{flow_ref}/{key}/{provider_ref}",
 )
-for _path in _PATHS:
-    for _p in (_path, _path + "/"):
-        router.add_api_route(
-            _p,
-            metadata_query,
-            methods=["GET"],
-            include_in_schema=_p == _PATHS[-1],
-            summary="SDMX-REST 1.5 reference-metadata query",
-            response_class=Response,
-        )
+add_get_routes(router, _PATHS, metadata_query, "SDMX-REST 1.5 reference-metadata query")
 for _p in ("/rest/metadata", "/rest/metadata/", "/rest/metadata/{path:path}"):
     router.add_api_route(_p, bad_shape, methods=["GET"], include_in_schema=False)

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from api.caching import not_modified, validators
 from api.deps import CacheDep, SessionDep, SettingsDep
 from api.negotiation import request_format
+from api.paths import add_get_routes
 from registry.catalog import Catalog
 from registry.io import sdmxjson, sdmxml
 from registry.io.formats import STRUCTURE_JSON
@@ -84,13 +85,4 @@ _PATHS = (
     "/rest/{resource}/{agency}/{resource_id}/{version}",
     "/rest/{resource}/{agency}/{resource_id}/{version}/{item}",
 )
-for _path in _PATHS:
-    for _p in (_path, _path + "/"):
-        router.add_api_route(
-            _p,
-            structure_query,
-            methods=["GET"],
-            include_in_schema=_p == _PATHS[-1],
-            summary="SDMX-REST 1.5 structure query",
-            response_class=Response,
-        )
+add_get_routes(router, _PATHS, structure_query, "SDMX-REST 1.5 structure query")
