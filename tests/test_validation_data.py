@@ -1,0 +1,442 @@
+"""Data validation: the example submissions, one table-driven case per finding code, memory."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import tracemalloc
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import pytest
+from sdmx.model import common, v21
+
+from registry.content import PROJECT_ROOT, content_files, load_files
+from registry.io.data_events import DataEvent, DataSetStart, GroupValues, Location, ObservationRow
+from registry.io.sdmxcsv import read_csv
+from registry.io.sdmxml import read_structures
+from registry.io.sdmxml_data import read_data
+from registry.validation.data import (
+    SERIES,
+    AttributeRule,
+    DataValidator,
+    Facets,
+    FlowRules,
+    compile_rules,
+)
+from registry.validation.report import ReportBuilder
+
+EXAMPLES = PROJECT_ROOT / "examples"
+SYNTHETIC_DSD = Path(__file__).parent / "data" / "bench" / "synthetic_dsd.xml"
+
+
+# -- shipped content and examples ------------------------------------------------------------
+
+
+@cache
+def _content() -> tuple[object, ...]:
+    return tuple(load_files(content_files()))
+
+
+@cache
+def _flow_rules(dataflow: str) -> FlowRules:
+    objs = _content()
+    codelists = {o.urn: o for o in objs if isinstance(o, v21.Codelist)}
+    dsds = {o.id: o for o in objs if isinstance(o, v21.DataStructureDefinition)}
+    flow = next(o for o in objs if isinstance(o, v21.DataflowDefinition) and o.id == dataflow)
+    constraints = [
+        o
+        for o in objs
+        if isinstance(o, v21.ContentConstraint)
+        and any(isinstance(c, v21.DataflowDefinition) and c.id == flow.id for c in o.content)
+    ]
+    assert constraints, "every shipped dataflow has an Allowed constraint"
+    return compile_rules(dsds[flow.structure.id], codelists, constraints)
+
+
+def _validate(rules: FlowRules, events: Iterable[DataEvent]) -> ReportBuilder:
+    report = ReportBuilder()
+    validator = DataValidator(rules, report)
+    for event in events:
+        validator.check(event)
+    validator.finish()
+    return report
+
+
+def _validate_file(path: Path, dataflow: str) -> ReportBuilder:
+    rules = _flow_rules(dataflow)
+    dims = [*rules.dimension_ids, rules.time_dimension or "TIME_PERIOD"]
+    if path.suffix == ".csv":
+        events = read_csv(path, dimension_ids=dims, attribute_ids=list(rules.attributes))
+    else:
+        events = read_data(path, dimension_ids=dims)
+    return _validate(rules, events)
+
+
+def _error_codes(report: ReportBuilder) -> set[str]:
+    return {f.code for f in report.findings if f.severity == "error"}
+
+
+VALID = sorted(p for p in EXAMPLES.iterdir() if p.suffix in {".csv", ".xml"})
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+def test_every_valid_example_has_no_finding(path: Path) -> None:
+    report = _validate_file(path, path.name.split(".")[0])
+    assert report.ok, [f.as_dict() for f in report.findings]
+    assert not report.findings
+
+
+#: code → the (row, column) of every expected finding (rows as read_csv numbers them).
+INVALID = {
+    "BAD_TIME_PERIOD": [(3, "TIME_PERIOD")],
+    "CODE_NOT_IN_CODELIST": [(3, "SEX")],
+    "DUPLICATE_OBSERVATION": [(3, "OBS_VALUE")],
+    "FREQ_PERIOD_MISMATCH": [(3, "FREQ")],
+    "MISSING_DIMENSION": [(2, "GEO"), (3, "GEO")],
+    "MISSING_MANDATORY_ATTRIBUTE": [(3, "SOURCE")],
+    "NON_NUMERIC_VALUE": [(3, "OBS_VALUE")],
+}
+
+
+def test_every_invalid_example_is_covered() -> None:
+    names = {p.stem for p in (EXAMPLES / "invalid").iterdir() if p.suffix == ".csv"}
+    assert names == set(INVALID)
+
+
+@pytest.mark.parametrize("code", sorted(INVALID))
+def test_invalid_example_yields_exactly_its_code(code: str) -> None:
+    report = _validate_file(EXAMPLES / "invalid" / f"{code}.csv", "DF_LFS_KEY")
+    assert _error_codes(report) == {code}
+    assert [(f.location.row, f.location.column) for f in report.findings] == INVALID[code]
+    for finding in report.findings:
+        assert finding.series_key and finding.series_key.startswith("MAR.")
+        finding.message("en"), finding.message("fr"), finding.hint()  # templates all filled
+
+
+def test_not_authorised_is_not_the_validators_job() -> None:
+    pytest.skip("NOT_AUTHORISED.xml: provision agreements are checked by the submission service")
+
+
+def test_code_not_in_codelist_suggests_close_codes() -> None:
+    report = _validate_file(EXAMPLES / "invalid" / "CODE_NOT_IN_CODELIST.csv", "DF_LFS_KEY")
+    (finding,) = report.findings
+    assert finding.value == "F" and finding.period == "2024-Q1"
+    assert finding.params["codelist"] == "MA.HCP:CL_SEX_MA(1.0)"
+    assert len(finding.params["suggestions"].split(", ")) == 3
+
+
+def test_duplicate_reports_the_first_value() -> None:
+    report = _validate_file(EXAMPLES / "invalid" / "DUPLICATE_OBSERVATION.csv", "DF_LFS_KEY")
+    (finding,) = report.findings
+    assert (finding.value, finding.params["other"]) == ("12.1", "12.0")
+
+
+# -- synthetic DSD: one case per code ---------------------------------------------------------
+
+
+@cache
+def _synthetic() -> tuple[v21.DataStructureDefinition, dict[str, v21.Codelist]]:
+    artefacts = read_structures(SYNTHETIC_DSD).artefacts
+    codelists = {o.urn: o for o in artefacts if isinstance(o, v21.Codelist)}
+    dsd = next(o for o in artefacts if isinstance(o, v21.DataStructureDefinition))
+    return dsd, codelists
+
+
+def _constraint(dimension: str, codes: list[str]) -> v21.ContentConstraint:
+    dsd, _ = _synthetic()
+    dim = dsd.dimensions.get(dimension)
+    selection = v21.MemberSelection(
+        values_for=dim, values=[v21.MemberValue(value=c) for c in codes]
+    )
+    return v21.ContentConstraint(
+        id="CC_TEST",
+        maintainer=common.Agency(id="TEST"),
+        version="1.0",
+        role=common.ConstraintRole(role=common.ConstraintRoleType.allowable),
+        data_content_region=[v21.CubeRegion(included=True, member={dim: selection})],
+    )
+
+
+@cache
+def _synthetic_rules(constrained: bool = False) -> FlowRules:
+    dsd, codelists = _synthetic()
+    constraints = [_constraint("REF_AREA", ["ARG", "MAR"])] if constrained else []
+    return compile_rules(dsd, codelists, constraints)
+
+
+def _with_comment(facets: Facets) -> FlowRules:
+    """The synthetic rules with an uncoded observation-level COMMENT attribute."""
+    rules = _synthetic_rules()
+    comment = AttributeRule("COMMENT", mandatory=False, level="observation")
+    return dataclasses.replace(
+        rules,
+        facets={**rules.facets, "COMMENT": facets},
+        attributes={**rules.attributes, "COMMENT": comment},
+    )
+
+
+DIMS = {
+    "FREQ": "Q",
+    "REF_AREA": "ARG",
+    "SEX": "SEX_T",
+    "AGE": "AGE_YGE15",
+    "ECO": "ECO_ISIC4_TOTAL",
+    "MEASURE": "EMP",
+    "TIME_PERIOD": "2016-Q1",
+}
+ATTRS = {"OBS_STATUS": "A", "UNIT_MEASURE": "PS", "UNIT_MULT": "3"}
+START = DataSetStart(0, "Information", None, location=Location(line=1))
+
+
+def row(
+    n: int = 1,
+    value: str | None = "6850.6",
+    drop: tuple[str, ...] = (),
+    **changes: str,
+) -> ObservationRow:
+    """A valid synthetic observation at CSV row ``n``, with components changed or dropped."""
+    dims = {k: changes.get(k, v) for k, v in DIMS.items() if k not in drop}
+    attrs = {k: changes.get(k, v) for k, v in ATTRS.items() if k not in drop}
+    attrs.update({k: v for k, v in changes.items() if k not in DIMS and k not in ATTRS})
+    return ObservationRow(dims, value, attrs, Location(row=n))
+
+
+CASES: list[tuple[str, str | Facets | None, list[DataEvent], dict[str, int]]] = [
+    ("valid", None, [START, row(1), row(2, TIME_PERIOD="2016-Q2")], {}),
+    (
+        "unknown once",
+        None,
+        [START, row(1, FOO="x"), row(2, TIME_PERIOD="2016-Q2", FOO="y")],
+        {"UNKNOWN_COMPONENT": 1},
+    ),
+    ("missing dim", None, [START, row(1, drop=("SEX",))], {"MISSING_DIMENSION": 1}),
+    ("empty dim", None, [START, row(1, SEX="")], {"EMPTY_DIMENSION_VALUE": 1}),
+    ("not in codelist", None, [START, row(1, SEX="SEX_X")], {"CODE_NOT_IN_CODELIST": 1}),
+    ("bad attribute code", None, [START, row(1, OBS_STATUS="Z")], {"CODE_NOT_IN_CODELIST": 1}),
+    ("not allowed", "constrained", [START, row(1, REF_AREA="FRA")], {"CODE_NOT_ALLOWED": 1}),
+    ("allowed", "constrained", [START, row(1, REF_AREA="MAR")], {}),
+    (
+        "missing obs attribute",
+        None,
+        [START, row(1, drop=("OBS_STATUS",))],
+        {"MISSING_MANDATORY_ATTRIBUTE": 1},
+    ),
+    (
+        "missing series attribute",
+        None,
+        [
+            START,
+            row(1, drop=("UNIT_MEASURE",)),
+            row(2, TIME_PERIOD="2016-Q2", drop=("UNIT_MEASURE",)),
+        ],
+        {"MISSING_MANDATORY_ATTRIBUTE": 1},
+    ),
+    (
+        "series attribute once is enough",
+        None,
+        [START, row(1), row(2, TIME_PERIOD="2016-Q2", drop=("UNIT_MEASURE",))],
+        {},
+    ),
+    (
+        "series attribute from group",
+        None,
+        [START, GroupValues("G", DIMS, {"UNIT_MEASURE": "PS"}), row(1, drop=("UNIT_MEASURE",))],
+        {},
+    ),
+    (
+        "inconsistent",
+        None,
+        [START, row(1), row(2, TIME_PERIOD="2016-Q2", UNIT_MULT="6")],
+        {"INCONSISTENT_ATTRIBUTE": 1},
+    ),
+    ("non numeric", None, [START, row(1, value="1 234")], {"NON_NUMERIC_VALUE": 1}),
+    ("decimal comma", None, [START, row(1, value="12,4")], {"NON_NUMERIC_VALUE": 1}),
+    (
+        "special doubles",
+        None,
+        [
+            START,
+            row(1, value="NaN"),
+            row(2, value="-INF", TIME_PERIOD="2016-Q2"),
+            row(3, value="1e3", TIME_PERIOD="2016-Q3"),
+        ],
+        {},
+    ),
+    ("integer measure", "integer", [START, row(1, value="1.5")], {"INVALID_VALUE_TYPE": 1}),
+    ("too long", Facets(max_length=3), [START, row(1, COMMENT="abcd")], {"VALUE_TOO_LONG": 1}),
+    ("too short", Facets(min_length=3), [START, row(1, COMMENT="ab")], {"VALUE_TOO_SHORT": 1}),
+    (
+        "out of range",
+        Facets(text_type="Integer", max_value=Decimal(10)),
+        [START, row(1, COMMENT="11")],
+        {"VALUE_OUT_OF_RANGE": 1},
+    ),
+    ("pattern", Facets(pattern="[A-Z]+"), [START, row(1, COMMENT="abc")], {"PATTERN_MISMATCH": 1}),
+    (
+        "boolean",
+        Facets(text_type="Boolean"),
+        [START, row(1, COMMENT="yes")],
+        {"INVALID_VALUE_TYPE": 1},
+    ),
+    (
+        "date time",
+        Facets(text_type="DateTime"),
+        [START, row(1, COMMENT="2024-01-01")],
+        {"INVALID_VALUE_TYPE": 1},
+    ),
+    ("bad period", None, [START, row(1, TIME_PERIOD="2016-Q5")], {"BAD_TIME_PERIOD": 1}),
+    ("freq mismatch", None, [START, row(1, FREQ="A")], {"FREQ_PERIOD_MISMATCH": 1}),
+    (
+        "monthly ok",
+        None,
+        [START, row(1, FREQ="M", TIME_PERIOD="2016-M01"), row(2, FREQ="M", TIME_PERIOD="2016-02")],
+        {},
+    ),
+    ("duplicate", None, [START, row(1), row(2, value="1.0")], {"DUPLICATE_OBSERVATION": 1}),
+    (
+        "duplicate attributes",
+        None,
+        [START, row(1), row(2, OBS_STATUS="E")],
+        {"DUPLICATE_OBSERVATION": 1},
+    ),
+    ("repeated", None, [START, row(1), row(2)], {"REPEATED_OBSERVATION": 1}),
+    (
+        "missing value",
+        None,
+        [START, row(1, value=None, drop=("OBS_STATUS",))],
+        {"MISSING_VALUE_WITHOUT_STATUS": 1, "MISSING_MANDATORY_ATTRIBUTE": 1},
+    ),
+    ("missing value with status", None, [START, row(1, value=None, OBS_STATUS="M")], {}),
+    ("empty", None, [START], {"EMPTY_SUBMISSION": 1}),
+    (
+        "delete wildcards",
+        None,
+        [
+            DataSetStart(0, "Delete", None),
+            row(1, value=None, drop=("SEX", "AGE", "OBS_STATUS", "UNIT_MEASURE")),
+        ],
+        {},
+    ),
+]
+
+
+def _case_rules(kind: object) -> FlowRules:
+    if kind is None:
+        return _synthetic_rules()
+    if kind == "constrained":
+        return _synthetic_rules(True)
+    if kind == "integer":
+        rules = _synthetic_rules()
+        facets = {**rules.facets, "OBS_VALUE": Facets(text_type="Integer")}
+        return dataclasses.replace(rules, facets=facets, measure_type="Integer")
+    assert isinstance(kind, Facets)
+    return _with_comment(kind)
+
+
+@pytest.mark.parametrize(
+    ("rules_kind", "events", "expected"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_synthetic_case(
+    rules_kind: object, events: list[DataEvent], expected: dict[str, int]
+) -> None:
+    report = _validate(_case_rules(rules_kind), events)
+    assert dict(report.counts) == expected, [f.as_dict() for f in report.findings]
+    for finding in report.findings:
+        finding.as_dict("en"), finding.as_dict("fr")  # every template gets its parameters
+        if finding.code not in {"EMPTY_SUBMISSION", "UNKNOWN_COMPONENT"}:
+            assert finding.series_key, finding
+        if finding.location.row is not None and finding.component:
+            assert finding.location.column == finding.component
+
+
+def test_finding_carries_location_key_and_period() -> None:
+    report = _validate(_synthetic_rules(), [START, row(7, SEX="SEX_X")])
+    (f,) = report.findings
+    assert f.location == Location(row=7, column="SEX")
+    assert (f.component, f.value, f.period) == ("SEX", "SEX_X", "2016-Q1")
+    assert f.series_key == "Q.ARG.SEX_X.AGE_YGE15.ECO_ISIC4_TOTAL.EMP"
+    assert f.params["suggestions"].split(", ")[0] in {"SEX_T", "SEX_M", "SEX_F"}
+
+
+def test_not_allowed_names_the_constraint() -> None:
+    report = _validate(_synthetic_rules(True), [START, row(1, REF_AREA="FRA")])
+    (f,) = report.findings
+    assert f.params["constraint"] == "TEST:CC_TEST(1.0)"
+    assert set(f.params["suggestions"].split(", ")) <= {"ARG", "MAR"}
+
+
+def test_series_attribute_missing_is_reported_per_series_at_finish() -> None:
+    rows = [row(i, REF_AREA=area, drop=("UNIT_MEASURE",)) for i, area in enumerate(["ARG", "MAR"])]
+    report = _validate(_synthetic_rules(), [START, *rows])
+    assert report.counts == {"MISSING_MANDATORY_ATTRIBUTE": 2}
+    assert {f.params["level"] for f in report.findings} == {SERIES}
+    assert {f.series_key.split(".")[1] for f in report.findings if f.series_key} == {"ARG", "MAR"}
+
+
+def test_errors_repeat_per_row_for_a_known_bad_series() -> None:
+    rows = [row(i, SEX="SEX_X", TIME_PERIOD=f"2016-Q{i}") for i in range(1, 5)]
+    report = _validate(_synthetic_rules(), [START, *rows])
+    assert report.counts == {"CODE_NOT_IN_CODELIST": 4}
+    assert [f.location.row for f in report.findings] == [1, 2, 3, 4]
+
+
+def test_compile_rules_reads_the_dsd() -> None:
+    rules = _synthetic_rules()
+    assert rules.dimension_ids == ("FREQ", "REF_AREA", "SEX", "AGE", "ECO", "MEASURE")
+    assert rules.time_dimension == "TIME_PERIOD"
+    assert (rules.measure_id, rules.measure_type) == ("OBS_VALUE", "Double")
+    assert rules.allowed["SEX"] == {"SEX_T", "SEX_M", "SEX_F"}
+    assert rules.attributes["OBS_STATUS"].level == "observation"
+    assert rules.attributes["UNIT_MEASURE"] == AttributeRule(
+        "UNIT_MEASURE", True, SERIES, ("FREQ", "REF_AREA", "SEX", "AGE", "ECO", "MEASURE")
+    )
+
+
+def test_compile_rules_takes_codelists_from_the_mapping() -> None:
+    dsd, codelists = _synthetic()
+    urn = "urn:sdmx:org.sdmx.infomodel.codelist.Codelist=TEST:CL_SEX(1.0)"
+    narrow = v21.Codelist(id="CL_SEX", maintainer=common.Agency(id="TEST"), version="1.0")
+    narrow.append(v21.Code(id="SEX_T"))
+    rules = compile_rules(dsd, {**codelists, urn: narrow}, [])
+    assert rules.allowed["SEX"] == {"SEX_T"}
+    report = _validate(rules, [START, row(1, SEX="SEX_M")])
+    assert report.counts == {"CODE_NOT_IN_CODELIST": 1}
+
+
+# -- memory --------------------------------------------------------------------------------------
+
+
+def _synthetic_rows(count: int) -> Iterator[ObservationRow]:
+    """``count`` distinct valid observations (up to 60 × 3 × 4 × 22 series × 100 quarters)."""
+    _, codelists = _synthetic()
+    areas = sorted(
+        codelists["urn:sdmx:org.sdmx.infomodel.codelist.Codelist=TEST:CL_AREA(1.0)"].items
+    )
+    ecos = sorted(codelists["urn:sdmx:org.sdmx.infomodel.codelist.Codelist=TEST:CL_ECO(1.0)"].items)
+    periods = [f"{y}-Q{q}" for y in range(2000, 2025) for q in range(1, 5)]
+    keys = itertools.product(areas, ecos, ["SEX_T", "SEX_M", "SEX_F"], ["EMP", "UNE", "EAP"])
+    n = 0
+    for area, eco, sex, measure in keys:
+        base = {**DIMS, "REF_AREA": area, "ECO": eco, "SEX": sex, "MEASURE": measure}
+        for period in periods:
+            n += 1
+            if n > count:
+                return
+            yield ObservationRow({**base, "TIME_PERIOD": period}, f"{n}.5", ATTRS, Location(row=n))
+
+
+def test_200k_observations_stay_within_memory() -> None:
+    rules = _synthetic_rules()
+    tracemalloc.start()
+    try:
+        report = _validate(rules, itertools.chain([START], _synthetic_rows(200_000)))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.ok, report.as_dict()
+    assert peak < 60 * 2**20, f"peak {peak / 2**20:.1f} MiB"
