@@ -20,7 +20,8 @@ DTD_REFUSED = (
     "DTDs and entities are not allowed in SDMX-ML: remove the <!DOCTYPE …> declaration "
     "(an HTML page, or a document using entities, is not an SDMX-ML message)."
 )
-_DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+#: A DTD or entity declaration, wherever it appears (streaming readers search chunks with it).
+DTD_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
 
 
@@ -37,7 +38,7 @@ def read_source(source: bytes | pathlib.Path) -> bytes:
 def refuse_dtd(prolog: bytes) -> None:
     """Refuse a document whose prolog (the bytes before the root element) declares a DTD."""
     match = _ROOT_START.search(prolog)
-    if _DOCTYPE.search(prolog[: match.start() if match else len(prolog)]):
+    if DTD_DECLARATION.search(prolog[: match.start() if match else len(prolog)]):
         raise InvalidMessageError(DTD_REFUSED)
 
 

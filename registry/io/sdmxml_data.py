@@ -44,6 +44,7 @@ from registry.io.data_events import (
     ObservationRow,
     StructureRef,
 )
+from registry.io.safexml import DTD_DECLARATION, DTD_REFUSED, syntax_message
 from registry.structure_types import parse_urn
 
 __all__ = ["read_data", "sniff_structure"]
@@ -61,11 +62,6 @@ _SAFE: dict[str, Any] = {
     "huge_tree": False,
 }
 _CHUNK = 1 << 16
-_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_DTD_REFUSED = (
-    "DTDs and entities are not allowed in SDMX-ML: remove the <!DOCTYPE …> declaration "
-    "(an HTML page, or a document using entities, is not an SDMX-ML message)."
-)
 _DATA_ROOTS = {
     "2.1": (
         "GenericData",
@@ -207,7 +203,7 @@ class _Input:
         chunk = self._stream.read(size)
         if not isinstance(chunk, bytes):
             raise TypeError("read_data needs a binary stream (open the file with 'rb').")
-        if not self.saw_dtd and _DTD.search(self._tail + chunk):
+        if not self.saw_dtd and DTD_DECLARATION.search(self._tail + chunk):
             self.saw_dtd = True
         self._tail = chunk[-8:]
         return chunk
@@ -229,16 +225,12 @@ class _Input:
     def _refuse_dtd(self, root: etree._Element) -> None:
         docinfo: Any = root.getroottree().docinfo
         if self.saw_dtd or docinfo.doctype or docinfo.internalDTD is not None:
-            raise InvalidMessageError(_DTD_REFUSED)
+            raise InvalidMessageError(DTD_REFUSED)
 
     def malformed(self, exc: etree.XMLSyntaxError) -> InvalidMessageError:
         if self.saw_dtd:
-            return InvalidMessageError(_DTD_REFUSED)
-        line, column = exc.position if exc.position else (exc.lineno, 0)
-        text = (exc.msg or str(exc)).split(", line ")[0]
-        return InvalidMessageError(
-            f"The document is not well-formed XML: {text} (line {line}, column {column})."
-        )
+            return InvalidMessageError(DTD_REFUSED)
+        return InvalidMessageError(syntax_message(exc))
 
 
 def _parse(

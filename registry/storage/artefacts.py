@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
+from typing import overload
 
 from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
@@ -25,6 +26,10 @@ def _chunks(values: Collection[str]) -> Iterable[list[str]]:
         yield items[start : start + _CHUNK]
 
 
+@overload
+def aware(value: datetime) -> datetime: ...
+@overload
+def aware(value: None) -> None: ...
 def aware(value: datetime | None) -> datetime | None:
     """Timestamps as UTC datetimes (SQLite hands back naive ones, PostgreSQL its session zone)."""
     if value is None:
@@ -42,7 +47,7 @@ def _record(row: ArtefactRow) -> ArtefactRecord:
         is_final=row.is_final,
         constraint_role=row.constraint_role,
         content_hash=row.content_hash,
-        updated_at=aware(row.updated_at) or row.updated_at,
+        updated_at=aware(row.updated_at),
     )
 
 

@@ -42,7 +42,7 @@ def _record(row: MetadataReportRow) -> ReportRecord:
         provider=row.provider,
         sdmx_ml=row.sdmx_ml,
         content_hash=row.content_hash,
-        updated_at=aware(row.updated_at) or row.updated_at,
+        updated_at=aware(row.updated_at),
     )
 
 
