@@ -17,7 +17,7 @@ import gzip
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -38,15 +38,24 @@ _DAMAGED = (zipfile.BadZipFile, gzip.BadGzipFile, zlib.error, EOFError)
 
 @contextmanager
 def open_maybe_compressed(
-    path: Path | str, *, max_bytes: int | None = DEFAULT_MAX_BYTES
+    path: Path | str,
+    *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[BinaryIO]:
-    """Yield a binary stream of the (decompressed) content of ``path``; ``None`` lifts the cap."""
+    """Yield a binary stream of the (decompressed) content of ``path``; ``None`` lifts the cap.
+
+    ``progress``, when given, is called after each read with how many bytes of the file itself
+    (compressed, for an archive) have been consumed so far.
+    """
     with ExitStack() as stack:
         raw = stack.enter_context(Path(path).open("rb"))
         kind = _kind(raw.read(4))
         raw.seek(0)
         inner = _open_inner(stack, raw, kind)
         capped = _CappedReader(inner, max_bytes=max_bytes, kind=kind)
+        if progress is not None:
+            capped.progress = lambda: progress(raw.tell())
         yield stack.enter_context(io.BufferedReader(capped, buffer_size=_BUFFER_SIZE))
 
 
@@ -107,6 +116,7 @@ class _CappedReader(io.RawIOBase):
         self._max_bytes = max_bytes
         self._kind = kind
         self._count = 0
+        self.progress: Callable[[], None] | None = None
 
     def readable(self) -> bool:
         return True
@@ -124,4 +134,6 @@ class _CappedReader(io.RawIOBase):
                 f"the file expands to more than {self._max_bytes:,} bytes, the limit for one "
                 "upload; split the data into smaller files"
             )
+        if self.progress is not None:
+            self.progress()
         return size

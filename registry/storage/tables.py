@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -127,3 +127,101 @@ class MetadataReportRow(SQLModel, table=True):
     #: SHA-256 of ``sdmx_ml``: equal hashes mean an identical report.
     content_hash: str = Field(max_length=64)
     updated_at: datetime = _ts(nullable=False)
+
+
+class SubmissionRow(SQLModel, table=True):
+    """One data submission: who sent which file for which dataflow, the outcome and the report.
+
+    Kept whether the file was accepted (its data stored) or rejected (nothing stored). ``report``
+    is the language-neutral report (``ReportBuilder.dump``); ``structures`` and ``counts`` are
+    payload (see ``registry.storage.records.SubmissionRecord``).
+    """
+
+    __tablename__ = "submission"
+    __table_args__ = (Index("ix_submission_flow", "dataflow_urn", "provider", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    status: str = Field(max_length=20)
+    submitted_at: datetime = _ts(nullable=False, index=True)
+    owner: str = Field(max_length=200)
+    provider: str | None = Field(default=None, max_length=300, index=True)
+    file_name: str | None = Field(default=None, max_length=500)
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    sha256: str = Field(max_length=64)
+    media_type: str | None = Field(default=None, max_length=200)
+    data_format: str | None = Field(default=None, max_length=100)
+    action: str | None = Field(default=None, max_length=20)
+    dataflow_urn: str | None = Field(default=None, max_length=500)
+    structures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    duration_ms: int = 0
+    report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    duplicate_of: int | None = None
+    requested_action: str | None = Field(default=None, max_length=20)
+
+
+class SeriesRow(SQLModel, table=True):
+    """One series of a dataflow: its key, dimension values, series-level attributes and provider.
+
+    ``series_key`` is the dimension values in DSD order joined by dots (the SDMX-REST key form);
+    ``attributes`` holds the values of attributes attached to the series (or to a group, as they
+    apply to this series). The data provider that reported it owns it.
+    """
+
+    __tablename__ = "series"
+    __table_args__ = (UniqueConstraint("dataflow_urn", "series_key", name="uq_series_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataflow_urn: str = Field(max_length=500)
+    series_key: str = Field(max_length=1000)
+    dimensions: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    attributes: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    provider: str | None = Field(default=None, max_length=300)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+
+
+class ObservationValueRow(SQLModel, table=True):
+    """One observation of a series at one period: the value exactly as sent, and its attributes.
+
+    ``period_start`` / ``period_end`` are the period's UTC bounds in seconds since 1970
+    ([start, end)), for period-range queries; ``attributes`` is the JSON text of the
+    observation-level attribute values (NULL when none), written as text for bulk speed.
+    ``submission_id`` is the submission that last wrote it (its time is the update time).
+    """
+
+    __tablename__ = "observation"
+    #: SQLite: one B-tree keyed by (series, period) instead of a rowid table plus an index.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    series_id: int = Field(foreign_key="series.id", primary_key=True)
+    time_period: str = Field(max_length=100, primary_key=True)
+    period_start: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    period_end: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    obs_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    attributes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    #: Not indexed: it would slow bulk writes; ``updatedAfter`` queries select series first.
+    submission_id: int = Field(foreign_key="submission.id")
+
+
+class DataSetAttributeRow(SQLModel, table=True):
+    """The value of an attribute attached to the whole data of a dataflow (dataset level)."""
+
+    __tablename__ = "dataset_attribute"
+
+    dataflow_urn: str = Field(max_length=500, primary_key=True)
+    component: str = Field(max_length=200, primary_key=True)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+
+
+class GroupAttributeRow(SQLModel, table=True):
+    """Attribute values attached to a group of series (a partial key) of a dataflow."""
+
+    __tablename__ = "group_attribute"
+
+    dataflow_urn: str = Field(max_length=500, primary_key=True)
+    group_id: str = Field(max_length=200, primary_key=True)
+    group_key: str = Field(max_length=1000, primary_key=True)
+    dimensions: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    attributes: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    submission_id: int = Field(foreign_key="submission.id", index=True)

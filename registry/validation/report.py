@@ -172,6 +172,48 @@ CODES: dict[str, Code] = {
         "The file contains no observation.",
         "Le fichier ne contient aucune observation.",
     ),
+    "UNREADABLE_FILE": Code(
+        "error",
+        "The file cannot be read: {reason}",
+        "Le fichier est illisible : {reason}",
+        "Send a complete SDMX-ML (2.1 or 3.0) or SDMX-CSV (1.0 or 2.0) file encoded in UTF-8.",
+        "Envoyez un fichier SDMX-ML (2.1 ou 3.0) ou SDMX-CSV (1.0 ou 2.0) complet, en UTF-8.",
+    ),
+    "FORBIDDEN_XML": Code(
+        "error",
+        "The file is refused for safety: {reason}",
+        "Le fichier est refusé par sécurité : {reason}",
+        "Remove the DOCTYPE declaration and any entity: SDMX-ML never needs them.",
+        "Supprimez la déclaration DOCTYPE et toute entité : SDMX-ML n'en a jamais besoin.",
+    ),
+    "FILE_TOO_LARGE": Code(
+        "error",
+        "The file is larger than the limit of {limit} bytes once decompressed.",
+        "Le fichier dépasse la limite de {limit} octets une fois décompressé.",
+        "Split the data into several files (for example one per year or per indicator).",
+        "Découpez les données en plusieurs fichiers (par exemple par année ou par indicateur).",
+    ),
+    "NO_STRUCTURE": Code(
+        "error",
+        "The file does not say which dataflow it reports.",
+        "Le fichier n'indique pas le flux de données qu'il déclare.",
+        "Name the dataflow in the file (SDMX-ML header, SDMX-CSV first column) or in the request.",
+        "Indiquez le flux dans le fichier (en-tête SDMX-ML, 1re colonne SDMX-CSV) ou la requête.",
+    ),
+    "STRUCTURE_MISMATCH": Code(
+        "error",
+        "The file reports {structure}, but the submission was made for {expected}.",
+        "Le fichier déclare {structure}, mais la soumission vise {expected}.",
+        "Submit the file for the dataflow it names, or correct the file.",
+        "Soumettez le fichier pour le flux qu'il nomme, ou corrigez le fichier.",
+    ),
+    "SERIES_OF_ANOTHER_PROVIDER": Code(
+        "error",
+        "Series {series_key} was reported by {owner}; {provider} cannot change it.",
+        "La série {series_key} a été déclarée par {owner} ; {provider} ne peut pas la modifier.",
+        "Each series has one data provider; check the key (for example its SOURCE).",
+        "Chaque série a un seul fournisseur ; vérifiez la clé (par exemple SOURCE).",
+    ),
 }
 
 
@@ -212,6 +254,35 @@ class Finding:
         code = CODES[self.code]
         template = code.hint_fr if lang == "fr" else code.hint_en
         return template.format(**self._values()) if template else None
+
+    def dump(self) -> dict[str, Any]:
+        """Language-neutral JSON-ready form (``Finding.load`` reverses it)."""
+        loc = self.location
+        out: dict[str, Any] = {
+            "code": self.code,
+            "line": loc.line,
+            "row": loc.row,
+            "column": loc.column,
+            "component": self.component,
+            "value": self.value,
+            "series_key": self.series_key,
+            "period": self.period,
+            "params": dict(self.params) if self.params else None,
+        }
+        return {k: v for k, v in out.items() if v is not None}
+
+    @classmethod
+    def load(cls, data: Mapping[str, Any]) -> Finding:
+        location = Location(data.get("line"), data.get("row"), data.get("column"))
+        return cls(
+            data["code"],
+            location,
+            component=data.get("component"),
+            value=data.get("value"),
+            series_key=data.get("series_key"),
+            period=data.get("period"),
+            params=data.get("params") or {},
+        )
 
     def as_dict(self, lang: str = "en") -> dict[str, Any]:
         loc = self.location
@@ -261,6 +332,22 @@ class ReportBuilder:
     @property
     def ok(self) -> bool:
         return self.errors == 0
+
+    def dump(self) -> dict[str, Any]:
+        """A language-neutral, JSON-ready form of the report (what the submission record keeps)."""
+        return {
+            "max_listed": self.max_listed,
+            "counts": dict(sorted(self.counts.items())),
+            "findings": [f.dump() for f in self.findings],
+        }
+
+    @classmethod
+    def load(cls, data: Mapping[str, Any]) -> ReportBuilder:
+        """The builder back from ``dump`` (to render it in another language)."""
+        report = cls(int(data.get("max_listed", MAX_LISTED)))
+        report.counts.update(data.get("counts", {}))
+        report.findings = [Finding.load(item) for item in data.get("findings", [])]
+        return report
 
     def as_dict(self, lang: str = "en") -> dict[str, Any]:
         """The findings part of a report: totals, counts per code and the listed findings."""

@@ -1,0 +1,463 @@
+"""SQL for data: stage one submission's observations, find duplicates, merge them into the store.
+
+A ``DataWriter`` works inside the caller's open transaction for one submission of one dataflow.
+Series are resolved (and created) in batches by key; observations go, in batches of plain
+tuples, into a per-transaction temporary staging table (SQLite: ``INSERT OR IGNORE`` into a
+``WITHOUT ROWID`` table keyed by dataset, series and period, a batch with fewer inserts than rows
+holding the duplicates; PostgreSQL: ``COPY``, duplicates found by one ``GROUP BY`` at the end).
+``merge`` then applies each dataset in order with its SDMX action, set-wise in SQL: Append (and
+Information) inserts or overwrites observations; Replace first removes every stored observation
+of each series it sends (SDMX 3.0 series-level replacement) then inserts; Delete removes the
+observations it names, or whole series when it sends a series without observations. Nothing here
+commits: the caller commits only a clean submission and rolls everything back otherwise, so the
+store never holds half a file. ``observation_views`` reads a dataflow's data back (tests, and the
+reference for dissemination).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+_CHUNK = 500  # keys per IN (...) list, well under every backend's parameter limit
+_STAGE = "stage_obs"
+_COLUMNS = (
+    "dataset, series_id, time_period, period_start, period_end, obs_value, attributes, location"
+)
+_WHOLE_SERIES = ""  # time_period of a staged Delete row that removes the whole series
+
+
+class StagedRow(NamedTuple):
+    """One observation (or, with ``time_period == ""`` in a Delete dataset, one whole series)."""
+
+    dataset: int
+    series_id: int
+    time_period: str
+    period_start: int | None
+    period_end: int | None
+    obs_value: str | None
+    attributes: str | None  # JSON text of observation-level attribute values, or None
+    location: int  # row (SDMX-CSV) or line (SDMX-ML) in the submitted file
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An observation sent again in the same dataset: where, and the first one's content."""
+
+    series_id: int
+    series_key: str
+    time_period: str
+    location: int
+    obs_value: str | None
+    attributes: str | None
+    first_location: int
+    first_value: str | None
+    first_attributes: str | None
+
+    @property
+    def identical(self) -> bool:
+        return (self.obs_value, self.attributes) == (self.first_value, self.first_attributes)
+
+
+@dataclass(frozen=True)
+class SeriesInfo:
+    """A stored series as the writer knows it: its id and the provider that owns it."""
+
+    id: int
+    provider: str | None
+
+
+@dataclass
+class MergeCounts:
+    """What a merge did: observations added, replaced (overwritten) and deleted."""
+
+    added: int = 0
+    replaced: int = 0
+    deleted: int = 0
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+class DataWriter:
+    """Writes one submission's data into the caller's transaction (see the module docstring)."""
+
+    def __init__(
+        self, session: Session, *, dataflow_urn: str, provider: str | None, submission_id: int
+    ) -> None:
+        self.session = session
+        self.dataflow_urn = dataflow_urn
+        self.provider = provider
+        self.submission_id = submission_id
+        connection = session.connection()
+        self._dbapi: Any = connection.connection.driver_connection
+        self.sqlite = connection.dialect.name == "sqlite"
+        self._actions: dict[int, str] = {}
+        self._create_stage()
+
+    # -- low level ----------------------------------------------------------------------------
+
+    def _sql(self, statement: str) -> str:
+        """Statements are written with ``?`` marks; psycopg wants ``%s``."""
+        return statement if self.sqlite else statement.replace("?", "%s")
+
+    def _execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        cursor = self._dbapi.cursor()
+        cursor.execute(self._sql(statement), params)
+        return cursor
+
+    def _executemany(self, statement: str, rows: Iterable[Sequence[Any]]) -> None:
+        cursor = self._dbapi.cursor()
+        cursor.executemany(self._sql(statement), rows)
+        cursor.close()
+
+    def _create_stage(self) -> None:
+        columns = (
+            "dataset INTEGER NOT NULL, series_id INTEGER NOT NULL, time_period TEXT NOT NULL, "
+            "period_start BIGINT, period_end BIGINT, obs_value TEXT, attributes TEXT, "
+            "location BIGINT NOT NULL"
+        )
+        if self.sqlite:
+            self._execute(f"DROP TABLE IF EXISTS temp.{_STAGE}")
+            self._execute(
+                f"CREATE TEMP TABLE {_STAGE} ({columns}, "
+                "PRIMARY KEY (dataset, series_id, time_period)) WITHOUT ROWID"
+            )
+        else:
+            self._execute(f"DROP TABLE IF EXISTS {_STAGE}")
+            self._execute(f"CREATE TEMP TABLE {_STAGE} ({columns}) ON COMMIT DROP")
+
+    def close(self) -> None:
+        """Drop the staging table (before the caller commits)."""
+        self._execute(f"DROP TABLE IF EXISTS {'temp.' if self.sqlite else ''}{_STAGE}")
+
+    # -- series -------------------------------------------------------------------------------
+
+    def find_series(self, keys: Sequence[str]) -> dict[str, SeriesInfo]:
+        """The stored series among ``keys`` (series keys of this dataflow)."""
+        found: dict[str, SeriesInfo] = {}
+        for chunk in _chunks(keys):
+            cursor = self._execute(
+                f"SELECT series_key, id, provider FROM series "
+                f"WHERE dataflow_urn = ? AND series_key IN ({_marks(len(chunk))})",
+                [self.dataflow_urn, *chunk],
+            )
+            for key, sid, provider in cursor.fetchall():
+                found[key] = SeriesInfo(sid, provider)
+            cursor.close()
+        return found
+
+    def create_series(self, series: Mapping[str, Mapping[str, str]]) -> dict[str, SeriesInfo]:
+        """Create series (key → dimension values) that do not exist yet; return them all."""
+        rows = [
+            (self.dataflow_urn, key, json.dumps(dims), "{}", self.provider, self.submission_id)
+            for key, dims in series.items()
+        ]
+        self._executemany(
+            "INSERT INTO series (dataflow_urn, series_key, dimensions, attributes, provider, "
+            "submission_id) VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        return self.find_series(list(series))
+
+    def matching_series(self, partial: Mapping[str, str]) -> list[tuple[int, str]]:
+        """(id, key) of the stored series whose dimensions match every value in ``partial``."""
+        cursor = self._execute(
+            "SELECT id, series_key, dimensions FROM series WHERE dataflow_urn = ?",
+            [self.dataflow_urn],
+        )
+        out = []
+        for sid, key, dims in cursor:
+            values = json.loads(dims) if isinstance(dims, str) else dims
+            if all(values.get(k) == v for k, v in partial.items()):
+                out.append((sid, key))
+        cursor.close()
+        return out
+
+    def series_attributes(self, values: Mapping[int, Mapping[str, str]], *, replace: bool) -> None:
+        """Record series-level attribute values: merged into the stored ones, or replacing them."""
+        ids = sorted(values)
+        updates = []
+        for chunk in _chunks(ids):
+            cursor = self._execute(
+                f"SELECT id, attributes FROM series WHERE id IN ({_marks(len(chunk))})", chunk
+            )
+            for sid, stored in cursor.fetchall():
+                current = json.loads(stored) if isinstance(stored, str) else dict(stored or {})
+                new = dict(values[sid]) if replace else {**current, **values[sid]}
+                if new != current:
+                    updates.append((json.dumps(new), self.submission_id, sid))
+            cursor.close()
+        if updates:
+            self._executemany(
+                "UPDATE series SET attributes = ?, submission_id = ? WHERE id = ?", updates
+            )
+
+    # -- dataset and group attributes ---------------------------------------------------------
+
+    def dataset_attributes(self, values: Mapping[str, str]) -> None:
+        """Set dataset-level attribute values of the dataflow (each replaces the stored one)."""
+        self._executemany(
+            "INSERT INTO dataset_attribute (dataflow_urn, component, value, submission_id) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (dataflow_urn, component) DO UPDATE SET "
+            "value = excluded.value, submission_id = excluded.submission_id",
+            [(self.dataflow_urn, k, v, self.submission_id) for k, v in values.items()],
+        )
+
+    def group_attributes(
+        self, group_id: str, key: str, dimensions: Mapping[str, str], values: Mapping[str, str]
+    ) -> None:
+        """Set the attribute values of one group (partial key) of the dataflow, merged."""
+        cursor = self._execute(
+            "SELECT attributes FROM group_attribute "
+            "WHERE dataflow_urn = ? AND group_id = ? AND group_key = ?",
+            [self.dataflow_urn, group_id, key],
+        )
+        row = cursor.fetchone()
+        cursor.close()
+        stored = {} if row is None else (json.loads(row[0]) if isinstance(row[0], str) else row[0])
+        merged = json.dumps({**stored, **values})
+        self._execute(
+            "INSERT INTO group_attribute (dataflow_urn, group_id, group_key, dimensions, "
+            "attributes, submission_id) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (dataflow_urn, group_id, group_key) DO UPDATE SET "
+            "attributes = excluded.attributes, submission_id = excluded.submission_id",
+            [
+                self.dataflow_urn,
+                group_id,
+                key,
+                json.dumps(dict(dimensions)),
+                merged,
+                self.submission_id,
+            ],
+        ).close()
+
+    # -- observations -------------------------------------------------------------------------
+
+    def begin_dataset(self, index: int, action: str) -> None:
+        self._actions[index] = action
+
+    def stage(self, rows: Sequence[StagedRow]) -> list[Duplicate]:
+        """Stage a batch; on SQLite, return its duplicates (PostgreSQL: see ``duplicates``)."""
+        if not rows:
+            return []
+        if not self.sqlite:
+            cursor = self._dbapi.cursor()
+            with cursor.copy(f"COPY {_STAGE} ({_COLUMNS}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.close()
+            return []
+        before = self._dbapi.total_changes
+        self._executemany(f"INSERT OR IGNORE INTO {_STAGE} ({_COLUMNS}) VALUES ({_marks(8)})", rows)
+        if self._dbapi.total_changes - before == len(rows):
+            return []
+        return self._sqlite_duplicates(rows)
+
+    def _sqlite_duplicates(self, rows: Sequence[StagedRow]) -> list[Duplicate]:
+        found = []
+        for row in rows:
+            cursor = self._execute(
+                f"SELECT location, obs_value, attributes FROM {_STAGE} "
+                "WHERE dataset = ? AND series_id = ? AND time_period = ?",
+                [row.dataset, row.series_id, row.time_period],
+            )
+            first = cursor.fetchone()
+            cursor.close()
+            if first is not None and first[0] != row.location:
+                found.append((row, first))
+        keys = self._keys([row.series_id for row, _ in found])
+        return [
+            Duplicate(
+                row.series_id,
+                keys.get(row.series_id, ""),
+                row.time_period,
+                row.location,
+                row.obs_value,
+                row.attributes,
+                first[0],
+                first[1],
+                first[2],
+            )
+            for row, first in found
+        ]
+
+    def _keys(self, ids: Iterable[int]) -> dict[int, str]:
+        unique = sorted(set(ids))
+        keys: dict[int, str] = {}
+        for chunk in _chunks(unique):
+            cursor = self._execute(
+                f"SELECT id, series_key FROM series WHERE id IN ({_marks(len(chunk))})", chunk
+            )
+            keys.update(cursor.fetchall())
+            cursor.close()
+        return keys
+
+    def duplicates(self) -> Iterator[Duplicate]:
+        """PostgreSQL: every staged duplicate, streamed (on SQLite ``stage`` returned them)."""
+        if self.sqlite:
+            return
+        cursor = self._dbapi.cursor(name="stage_duplicates")  # server-side: memory stays flat
+        cursor.execute(
+            f"SELECT s.dataset, s.series_id, s.time_period, s.location, s.obs_value, "
+            f"s.attributes, r.series_key FROM {_STAGE} s JOIN (SELECT dataset, series_id, "
+            f"time_period FROM {_STAGE} GROUP BY dataset, series_id, time_period "
+            "HAVING COUNT(*) > 1) d USING (dataset, series_id, time_period) "
+            "JOIN series r ON r.id = s.series_id "
+            "ORDER BY s.dataset, s.series_id, s.time_period, s.location"
+        )
+        first: tuple[Any, ...] | None = None
+        for row in cursor:
+            if first is None or first[:3] != row[:3]:
+                first = row
+                continue
+            yield Duplicate(
+                row[1], row[6], row[2], row[3], row[4], row[5], first[3], first[4], first[5]
+            )
+        cursor.close()
+
+    def merge(self) -> MergeCounts:
+        """Apply every staged dataset, in order, with its action (see the module docstring)."""
+        counts = MergeCounts()
+        for index, action in sorted(self._actions.items()):
+            if action == "Delete":
+                counts.deleted += self._delete(index)
+            else:
+                self._write(index, replace=action == "Replace", counts=counts)
+        return counts
+
+    def _count(self, statement: str, params: Sequence[Any]) -> int:
+        cursor = self._execute(statement, params)
+        value = cursor.fetchone()[0]
+        cursor.close()
+        return int(value or 0)
+
+    def _write(self, index: int, *, replace: bool, counts: MergeCounts) -> None:
+        staged_pairs = f"SELECT DISTINCT series_id, time_period FROM {_STAGE} WHERE dataset = ?"
+        existing = self._count(
+            f"SELECT COUNT(*) FROM ({staged_pairs}) s JOIN observation o "
+            "ON o.series_id = s.series_id AND o.time_period = s.time_period",
+            [index],
+        )
+        staged = self._count(f"SELECT COUNT(*) FROM ({staged_pairs}) s", [index])
+        counts.replaced += existing
+        counts.added += staged - existing
+        if replace:
+            in_series = f"SELECT DISTINCT series_id FROM {_STAGE} WHERE dataset = ?"
+            before = self._count(
+                f"SELECT COUNT(*) FROM observation WHERE series_id IN ({in_series})", [index]
+            )
+            counts.deleted += before - existing
+            self._execute(
+                f"DELETE FROM observation WHERE series_id IN ({in_series})", [index]
+            ).close()
+        columns = "series_id, time_period, period_start, period_end, obs_value, attributes"
+        if self.sqlite:
+            source = (
+                f"SELECT {columns}, ? FROM {_STAGE} WHERE dataset = ? "
+                "ORDER BY series_id, time_period"
+            )
+        else:  # COPY kept duplicates: the first one (lowest location) wins, as on SQLite
+            source = (
+                f"SELECT DISTINCT ON (series_id, time_period) {columns}, ? FROM {_STAGE} "
+                "WHERE dataset = ? ORDER BY series_id, time_period, location"
+            )
+        self._execute(
+            f"INSERT INTO observation ({columns}, submission_id) {source} "
+            "ON CONFLICT (series_id, time_period) DO UPDATE SET "
+            "period_start = excluded.period_start, period_end = excluded.period_end, "
+            "obs_value = excluded.obs_value, attributes = excluded.attributes, "
+            "submission_id = excluded.submission_id",
+            [self.submission_id, index],
+        ).close()
+
+    def _delete(self, index: int) -> int:
+        cursor = self._execute(
+            "DELETE FROM observation WHERE (series_id, time_period) IN "
+            f"(SELECT series_id, time_period FROM {_STAGE} WHERE dataset = ? "
+            "AND time_period <> ?)",
+            [index, _WHOLE_SERIES],
+        )
+        deleted = int(cursor.rowcount or 0)
+        cursor.close()
+        whole = f"SELECT series_id FROM {_STAGE} WHERE dataset = ? AND time_period = ?"
+        cursor = self._execute(
+            f"DELETE FROM observation WHERE series_id IN ({whole})", [index, _WHOLE_SERIES]
+        )
+        deleted += int(cursor.rowcount or 0)
+        cursor.close()
+        self._execute(f"DELETE FROM series WHERE id IN ({whole})", [index, _WHOLE_SERIES]).close()
+        return deleted
+
+    def series_count(self) -> int:
+        """Distinct series written by this submission (staged in any non-Delete dataset)."""
+        deletes = [i for i, a in self._actions.items() if a == "Delete"]
+        where = f" WHERE dataset NOT IN ({_marks(len(deletes))})" if deletes else ""
+        return self._count(f"SELECT COUNT(DISTINCT series_id) FROM {_STAGE}{where}", deletes)
+
+
+class ObservationView(NamedTuple):
+    """A stored observation with every attribute that applies to it, all levels merged."""
+
+    series_key: str
+    dimensions: dict[str, str]
+    time_period: str
+    value: str | None
+    attributes: dict[str, str]
+
+
+def _json(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    return dict(json.loads(value)) if isinstance(value, str) else dict(value)
+
+
+def observation_views(session: Session, dataflow_urn: str) -> Iterator[ObservationView]:
+    """Every stored observation of a dataflow, by series key and period (tests, reference reads).
+
+    Attributes merge the dataset level, the groups whose key the series matches, the series
+    and the observation, the most specific level winning.
+    """
+    conn = session.connection()
+    dataset = {
+        component: value
+        for component, value in conn.execute(
+            text("SELECT component, value FROM dataset_attribute WHERE dataflow_urn = :f"),
+            {"f": dataflow_urn},
+        )
+    }
+    groups = [
+        (_json(dims), _json(attrs))
+        for dims, attrs in conn.execute(
+            text("SELECT dimensions, attributes FROM group_attribute WHERE dataflow_urn = :f"),
+            {"f": dataflow_urn},
+        )
+    ]
+    rows = conn.execute(
+        text(
+            "SELECT s.series_key, s.dimensions, s.attributes, o.time_period, o.obs_value, "
+            "o.attributes FROM series s JOIN observation o ON o.series_id = s.id "
+            "WHERE s.dataflow_urn = :f ORDER BY s.series_key, o.time_period"
+        ),
+        {"f": dataflow_urn},
+    )
+    for key, dims_json, series_attrs, period, value, obs_attrs in rows:
+        dims = _json(dims_json)
+        merged = dict(dataset)
+        for group_dims, group_attrs in groups:
+            if all(dims.get(k) == v for k, v in group_dims.items()):
+                merged.update(group_attrs)
+        merged.update(_json(series_attrs))
+        merged.update(_json(obs_attrs))
+        yield ObservationView(key, dims, period, value, merged)
