@@ -17,7 +17,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 import registry
 from api import errors
-from api.routers import health, maintenance, metadata, pending, structure
+from api.routers import health, maintenance, metadata, pending, structure, submissions
 from registry.catalog import ArtefactCache
 from registry.config import Settings
 from registry.storage.db import make_engine
@@ -48,5 +48,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(maintenance.router)
     app.include_router(metadata.router)
     app.include_router(pending.router)
+    app.include_router(submissions.router)
     app.include_router(structure.router)
     return app

@@ -1,29 +1,39 @@
-"""The ``registry`` command (Typer): init, serve, load and token management.
+"""The ``registry`` command (Typer): init, serve, load, data validate/submit and token management.
 
 Every command reads its settings from ``REGISTRY_*`` variables (see ``registry.config``), brings
 the database schema up to date before touching it, and reports a user mistake as one line on
 stderr with a non-zero exit code (1: refused or invalid input, 2: usage), never a traceback.
+``validate`` and ``submit`` run a data file through ``registry.submission.submit`` and print its
+report (text from ``registry.validation.text`` or JSON), exiting 0 when the file is valid or
+accepted, 1 when it is invalid or rejected, 2 when it could not be used at all.
 """
 
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Iterator, Sequence
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TextIO, TypeVar
 
 import typer
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
-from registry import auth, content, maintenance
+from registry import auth, content, maintenance, submission
 from registry.config import Settings
 from registry.errors import RegistryError, StructureSubmissionError
+from registry.io.data_events import ACTIONS
 from registry.results import ArtefactResult
 from registry.storage import migrate
 from registry.storage.db import make_engine, session_scope
+from registry.validation import text
+from registry.validation.report import CODES
 
 app = typer.Typer(
     name="registry",
@@ -50,12 +60,12 @@ def _actor() -> str:
         return "cli"
 
 
-def _engine(settings: Settings) -> Engine:
+def _engine(settings: Settings, code: int = 1) -> Engine:
     engine = make_engine(settings.database_url)
     try:
         migrate.upgrade(engine)
     except OperationalError as exc:
-        _fail(f"cannot open the database {settings.database_url}: {exc.orig}")
+        _fail(f"cannot open the database {settings.database_url}: {exc.orig}", code)
     return engine
 
 
@@ -192,6 +202,204 @@ def token_create(
         )
 
     _guarded(run)
+
+
+#: Files at least this large get a progress bar on stderr (when stderr is a terminal).
+PROGRESS_MIN_BYTES = 4 * 1024 * 1024
+#: Findings listed per code in the text report unless ``--limit`` says otherwise.
+DEFAULT_LIMIT = 50
+_DATAFLOW_REF = re.compile(r"[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*:[\w@$-]+\([\w.+-]+\)")
+_PROVIDER_REF = re.compile(r"[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*:[\w@$-]+")
+
+FileArg = Annotated[
+    Path, typer.Argument(help="SDMX-ML (2.1, 3.0) or SDMX-CSV (1.0, 2.0) data file, or .gz/.zip")
+]
+DataflowOpt = Annotated[
+    str | None,
+    typer.Option(help="Dataflow AGENCY:ID(VERSION) the file must report (default: as it says)"),
+]
+ActionOpt = Annotated[
+    str | None,
+    typer.Option(help="Override the file's action: Append, Replace, Delete or Information"),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the report as JSON on stdout")]
+LangOpt = Annotated[str, typer.Option(help="Language of the messages: en or fr")]
+LimitOpt = Annotated[
+    int,
+    typer.Option(min=0, help="Findings shown per code in the text report (0: all it lists)"),
+]
+
+
+def _submission_owner() -> str:
+    try:
+        return getpass.getuser() or "cli"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@contextmanager
+def _progress(size: int, stream: TextIO, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A ``progress`` callback drawing a bar on ``stream`` for a big file on a terminal, or None."""
+    if size < PROGRESS_MIN_BYTES or not stream.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=Console(file=stream),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=size)
+        yield lambda done: bar.update(task, completed=min(done, size))
+
+
+def _exit_code(report: Mapping[str, Any]) -> int:
+    """0 valid or accepted, 2 when every error says the file itself was unusable, else 1."""
+    if report["status"] in ("valid", "accepted"):
+        return 0
+    errors = {
+        code
+        for code, n in report["counts_by_code"].items()
+        if n and (code not in CODES or CODES[code].severity == "error")
+    }
+    return 2 if errors and errors <= submission.UNUSABLE_CODES else 1
+
+
+def _run_submission(
+    file: Path,
+    *,
+    owner: str,
+    provider: str | None,
+    dataflow: str | None,
+    action: str | None,
+    dry_run: bool,
+    as_json: bool,
+    lang: str,
+    limit: int,
+) -> None:
+    if lang not in text.LANGUAGES:
+        _fail(f"--lang must be one of {', '.join(text.LANGUAGES)}, got {lang!r}", 2)
+    if dataflow is not None and not _DATAFLOW_REF.fullmatch(dataflow):
+        _fail(f"--dataflow must look like AGENCY:ID(VERSION), got {dataflow!r}", 2)
+    if provider is not None and not _PROVIDER_REF.fullmatch(provider):
+        _fail(f"--provider must look like AGENCY:PROVIDER_ID, got {provider!r}", 2)
+    if action is not None:
+        by_name = {a.lower(): a for a in ACTIONS}
+        if action.lower() not in by_name:
+            _fail(f"--action must be one of {', '.join(ACTIONS)}, got {action!r}", 2)
+        action = by_name[action.lower()]
+    if not file.is_file():
+        _fail(f"{file}: no such file" if not file.exists() else f"{file}: not a file", 2)
+    if not os.access(file, os.R_OK):
+        _fail(f"{file}: cannot be read (permission denied)", 2)
+    try:
+        settings = Settings.from_env()
+    except RegistryError as exc:
+        _fail(exc.message, 2)
+        raise  # unreachable; for type checkers
+    options = submission.SubmissionOptions(
+        owner=owner, provider=provider, dataflow=dataflow, action=action, dry_run=dry_run
+    )
+    engine = _engine(settings, 2)
+    try:
+        with _progress(file.stat().st_size, sys.stderr, file.name) as progress:
+            record = submission.submit(
+                engine,
+                submission.Upload(file, file_name=file.name),
+                options,
+                max_bytes=settings.max_upload_bytes,
+                progress=progress,
+            )
+    except OSError as exc:
+        _fail(f"{file}: {exc.strerror or exc}", 2)
+        raise  # unreachable; for type checkers
+    except RegistryError as exc:
+        _fail(exc.message)
+        raise  # unreachable; for type checkers
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines() or [repr(exc)]
+        _fail(f"database error ({settings.database_url}): {reason[0]}", 2)
+        raise  # unreachable; for type checkers
+    finally:
+        engine.dispose()
+    report = submission.report_json(record, lang)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(text.render(report, lang, limit=limit or None), nl=False)
+    raise typer.Exit(_exit_code(report))
+
+
+@app.command()
+def validate(
+    file: FileArg,
+    dataflow: DataflowOpt = None,
+    provider: Annotated[
+        str | None,
+        typer.Option(help="Check the provision agreement of this provider, AGENCY:PROVIDER_ID"),
+    ] = None,
+    action: ActionOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "en",
+    limit: LimitOpt = DEFAULT_LIMIT,
+) -> None:
+    """Check a data file against the registry's structures; store nothing.
+
+    Exit 0 valid (warnings allowed), 1 invalid, 2 unusable file or configuration error.
+    """
+    _run_submission(
+        file,
+        owner="cli",
+        provider=provider,
+        dataflow=dataflow,
+        action=action,
+        dry_run=True,
+        as_json=as_json,
+        lang=lang,
+        limit=limit,
+    )
+
+
+@app.command()
+def submit(
+    file: FileArg,
+    provider: Annotated[
+        str, typer.Option(help="Data provider submitting the file, AGENCY:PROVIDER_ID")
+    ],
+    dataflow: DataflowOpt = None,
+    action: ActionOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "en",
+    limit: LimitOpt = DEFAULT_LIMIT,
+) -> None:
+    """Check a data file and store it if it has no error (all or nothing).
+
+    Exit 0 accepted, 1 rejected (kept on record), 2 unusable file or configuration error.
+    """
+    _run_submission(
+        file,
+        owner=_submission_owner(),
+        provider=provider,
+        dataflow=dataflow,
+        action=action,
+        dry_run=False,
+        as_json=as_json,
+        lang=lang,
+        limit=limit,
+    )
 
 
 def main() -> None:

@@ -172,7 +172,8 @@ def _file_finding(exc: Exception, max_bytes: int | None) -> Finding:
     """One finding for a file that cannot be read on (with its line or row when known)."""
     message = str(exc)
     if isinstance(exc, PayloadTooLargeError):
-        return Finding("FILE_TOO_LARGE", params={"limit": f"{max_bytes:,}"})
+        limit = f"{max_bytes:,}" if max_bytes is not None else "?"
+        return Finding("FILE_TOO_LARGE", params={"limit": limit})
     if getattr(exc, "xsd", False):
         code = "XSD_INVALID"
     elif message == DTD_REFUSED or "entit" in message.lower() or "DOCTYPE" in message:
@@ -229,7 +230,7 @@ def _ingest(
     if report.ok:
         merged = ingest.store()
     counts = {
-        "series": writer.series_count() if report.ok else 0,
+        "series": writer.series_count(),
         "observations": ingest.observations,
         "added": merged.added,
         "replaced": merged.replaced,

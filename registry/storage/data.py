@@ -1,17 +1,18 @@
 """SQL for data: stage one submission's observations, find duplicates, merge them into the store.
 
 A ``DataWriter`` works inside the caller's open transaction for one submission of one dataflow.
-Series are resolved (and created) in batches by key; observations go, in batches of plain
-tuples, into a per-transaction temporary staging table (SQLite: ``INSERT OR IGNORE`` into a
-``WITHOUT ROWID`` table keyed by dataset, series and period, a batch with fewer inserts than rows
-holding the duplicates; PostgreSQL: ``COPY``, duplicates found by one ``GROUP BY`` at the end).
-``merge`` then applies each dataset in order with its SDMX action, set-wise in SQL: Append (and
-Information) inserts or overwrites observations; Replace first removes every stored observation
-of each series it sends (SDMX 3.0 series-level replacement) then inserts; Delete removes the
-observations it names, or whole series when it sends a series without observations. Nothing here
-commits: the caller commits only a clean submission and rolls everything back otherwise, so the
-store never holds half a file. ``observation_views`` reads a dataflow's data back (tests, and the
-reference for dissemination).
+Series are resolved (and created) in batches by key; observations go, in batches of plain tuples,
+into a per-transaction temporary staging table (SQLite: ``INSERT OR IGNORE`` into a ``WITHOUT
+ROWID`` table keyed by dataset, series and period, a batch with fewer inserts than rows holding the
+duplicates; PostgreSQL: ``COPY``, duplicates found by one ``GROUP BY`` at the end). ``merge`` then
+applies each dataset in order with its SDMX action, set-wise in SQL: Append (and Information)
+inserts or overwrites observations; Replace first removes every stored observation of each series
+it sends (SDMX 3.0 series-level replacement) then inserts; Delete removes the observations it
+names, or whole series when it sends a series without observations. Nothing here commits: the
+caller commits only a clean submission and rolls everything back otherwise, so the store never
+holds half a file. Submissions to one dataflow are serialised (SQLite has a single writer;
+PostgreSQL takes a transaction-scoped advisory lock on the dataflow URN). ``observation_views``
+reads a dataflow's data back (tests, and the reference for dissemination).
 """
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ class DataWriter:
         self._dbapi: Any = connection.connection.driver_connection
         self.sqlite = connection.dialect.name == "sqlite"
         self._actions: dict[int, str] = {}
+        if not self.sqlite:  # one writer per dataflow at a time (SQLite has one writer anyway)
+            self._execute("SELECT pg_advisory_xact_lock(hashtext(?))", [dataflow_urn]).close()
         self._create_stage()
 
     # -- low level ----------------------------------------------------------------------------
