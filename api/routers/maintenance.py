@@ -17,8 +17,9 @@ from fastapi.responses import Response
 
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.errors import submission_response
+from api.uploads import check_declared_length, too_large
 from registry import auth, maintenance
-from registry.errors import PayloadTooLargeError, QuerySyntaxError, UnsupportedError
+from registry.errors import QuerySyntaxError, UnsupportedError
 from registry.io import sdmxml
 from registry.structure_types import BY_RESOURCE
 
@@ -29,21 +30,13 @@ _SPOOL_IN_MEMORY = 1024 * 1024
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refused past ``limit`` bytes before it is all read."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLargeError(
-            f"the body has {int(declared):,} bytes; the limit is {limit:,} "
-            "(setting REGISTRY_MAX_UPLOAD_BYTES)"
-        )
+    check_declared_length(request, limit)
     size = 0
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY) as spool:
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
-                raise PayloadTooLargeError(
-                    f"the body is larger than the limit of {limit:,} bytes "
-                    "(setting REGISTRY_MAX_UPLOAD_BYTES)"
-                )
+                raise too_large(limit, subject="body")
             spool.write(chunk)
         spool.seek(0)
         return cast(bytes, spool.read())
