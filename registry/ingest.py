@@ -11,12 +11,16 @@ area become ``DUPLICATE_OBSERVATION`` (different content, an error) or ``REPEATE
 (identical, a warning). Delete datasets never create series: they stage the observations or
 whole series they name, a partial key (wildcard) naming every stored series it matches. Nothing
 here decides to commit; ``store`` applies the staged data when the caller has decided to.
+Staging runs in one background thread, one batch behind: the database engine does its work
+without the GIL, so reading and validating the next batch overlap it; the thread and this code
+never use the connection at the same time (``_wait`` comes before every other use).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from operator import itemgetter
 from typing import Any
@@ -87,6 +91,8 @@ class Ingest:
         self.series_values: dict[str, dict[int, dict[str, str]]] = {"merge": {}, "replace": {}}
         self.dataset_values: dict[str, str] = {}
         self.groups: list[GroupValues] = []
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: Future[list[Duplicate]] | None = None
         self._dataset = -1
         self._delete = False
         self._replace = False
@@ -182,15 +188,18 @@ class Ingest:
         obs_attrs = self._obs_attrs
         series_attrs = self._series_attrs
         last_values = self._last_series_values
-        staged: list[StagedRow] = []
+        staged: list[tuple[Any, ...]] = []  # StagedRow fields; plain tuples are cheaper
         append = staged.append
         observations = 0
+        previous: tuple[int, int] = (-1, -1)  # (series id, number of attributes) of the last row
         for row, key in zip(rows, keys, strict=True):
             sid = known.get(key)
             dims, value, attrs, location, series_only = row
-            if series_attrs:
+            # series-level values are looked at when the series or the attribute set changes
+            if series_attrs and sid and previous != (sid, len(attrs)):
+                previous = (sid, len(attrs))
                 values = tuple(map(attrs.get, series_attrs))
-                if sid and last_values.get(sid) != values:
+                if last_values.get(sid) != values:
                     self._series_attribute_values(sid, values)
             if series_only:
                 continue
@@ -204,8 +213,9 @@ class Ingest:
             if span is None:
                 span = self._span(period)
             if obs_pick is not None:
-                combo = obs_pick(attrs) if len(attrs) >= len(obs_attrs) else None
-                if combo is None:
+                try:
+                    combo = obs_pick(attrs)
+                except KeyError:
                     combo = tuple(map(attrs.get, obs_attrs))
             else:
                 combo = attrs.get(obs_attrs[0]) if obs_attrs else None
@@ -213,12 +223,12 @@ class Ingest:
             if text == "":
                 text = self._attributes_json(combo)
             where = location[1] if location[1] is not None else location[0]
-            append(StagedRow(dataset, sid, period, span[0], span[1], value, text, where or 0))
+            append((dataset, sid, period, span[0], span[1], value, text, where or 0))
         self.observations += observations
         if self._dataset_attrs:
             self._row_dataset_values(rows)
         if staged:
-            self._duplicates(self.writer.stage(staged))
+            self._stage(staged)
 
     def _span(self, period: str) -> tuple[int | None, int | None]:
         try:
@@ -275,6 +285,7 @@ class Ingest:
         for k in missing:
             if k not in texts:
                 self._series[k] = 0  # an incomplete key: reported by the validator
+        self._wait()
         found = self.writer.find_series(list(texts.values()))
         new: dict[str, dict[str, str]] = {}
         by_text: dict[str, _Key] = {}
@@ -330,6 +341,7 @@ class Ingest:
                 targets = [self._series.get(key, 0)]
             else:
                 partial = {d: v for d, v in zip(self._dims, key, strict=True) if v}
+                self._wait()
                 targets = [sid for sid, _ in self.writer.matching_series(partial)]
             for sid in targets:
                 if sid:
@@ -337,7 +349,7 @@ class Ingest:
                         StagedRow(self._dataset, sid, period, None, None, None, None, where or 0)
                     )
         if staged:
-            self._duplicates(self.writer.stage(staged))
+            self._stage(staged)
 
     def _duplicates(self, found: Iterable[Duplicate]) -> None:
         measure = self.rules.measure_id
@@ -363,15 +375,41 @@ class Ingest:
                 )
             )
 
+    # -- staging in the background ---------------------------------------------------------------
+
+    def _stage(self, staged: Sequence[StagedRow] | Sequence[tuple[Any, ...]]) -> None:
+        """Hand a batch to the staging thread (after the previous one is done)."""
+        self._wait()
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="stage")
+        self._pending = self._pool.submit(self.writer.stage, staged)
+
+    def _wait(self) -> None:
+        """Let the staging thread finish its batch (before the connection is used here)."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self._duplicates(pending.result())
+
+    def close(self) -> None:
+        """Stop the staging thread (waiting for its batch); safe to call more than once."""
+        try:
+            self._wait()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
+
     # -- the end ---------------------------------------------------------------------------------
 
     def finish(self) -> None:
         """Report what only the end tells (duplicates on PostgreSQL, missing attributes…)."""
+        self._wait()
         self._duplicates(self.writer.duplicates())
         self.validator.finish()
 
     def store(self) -> MergeCounts:
         """Apply the staged data (the caller commits or rolls back afterwards)."""
+        self._wait()
         writer = self.writer
         if self.series_values["replace"]:
             writer.series_attributes(self.series_values["replace"], replace=True)

@@ -15,9 +15,12 @@ and provider stores nothing and returns that submission (``duplicate_of``).
 
 from __future__ import annotations
 
+import gc
 import re
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC
 from pathlib import Path
@@ -213,7 +216,10 @@ def _ingest(
     rules = context.rules
     dims = (*rules.dimension_ids, *((rules.time_dimension,) if rules.time_dimension else ()))
     try:
-        with open_maybe_compressed(upload.path, max_bytes=max_bytes, progress=progress) as stream:
+        with (
+            _without_cyclic_gc(),
+            open_maybe_compressed(upload.path, max_bytes=max_bytes, progress=progress) as stream,
+        ):
             stream_events = data_files.events(
                 stream,
                 sniffed,
@@ -226,6 +232,8 @@ def _ingest(
         ingest.finish()
     except _FILE_ERRORS as exc:
         report.add(_file_finding(exc, max_bytes))
+    finally:
+        ingest.close()
     merged = MergeCounts()
     if report.ok:
         merged = ingest.store()
@@ -262,6 +270,35 @@ def _ingest(
     )
     session.commit()
     return record
+
+
+_gc_lock = threading.Lock()
+_gc_holders = 0
+_gc_was_enabled = True
+
+
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while observations stream.
+
+    Batches keep thousands of small dicts and tuples alive at once, so the collector keeps
+    promoting and rescanning them (and every long-lived object of the process): about a third of
+    the reading time. Streamed data makes no reference cycles, so reference counting frees it
+    all the same. Concurrent submissions share the pause; the last one out resumes collection.
+    """
+    global _gc_holders, _gc_was_enabled
+    with _gc_lock:
+        if _gc_holders == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_holders += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holders -= 1
+            if _gc_holders == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def _elapsed(started: float) -> int:

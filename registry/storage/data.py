@@ -251,7 +251,7 @@ class DataWriter:
     def begin_dataset(self, index: int, action: str) -> None:
         self._actions[index] = action
 
-    def stage(self, rows: Sequence[StagedRow]) -> list[Duplicate]:
+    def stage(self, rows: Sequence[StagedRow] | Sequence[tuple[Any, ...]]) -> list[Duplicate]:
         """Stage a batch; on SQLite, return its duplicates (PostgreSQL: see ``duplicates``)."""
         if not rows:
             return []
@@ -268,9 +268,9 @@ class DataWriter:
             return []
         return self._sqlite_duplicates(rows)
 
-    def _sqlite_duplicates(self, rows: Sequence[StagedRow]) -> list[Duplicate]:
+    def _sqlite_duplicates(self, batch: Sequence[Sequence[Any]]) -> list[Duplicate]:
         found = []
-        for row in rows:
+        for row in map(StagedRow._make, batch):
             cursor = self._execute(
                 f"SELECT location, obs_value, attributes FROM {_STAGE} "
                 "WHERE dataset = ? AND series_id = ? AND time_period = ?",
