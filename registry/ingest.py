@@ -260,11 +260,34 @@ class Ingest:
                 stored.setdefault(component, value)
 
     def _row_dataset_values(self, rows: Iterable[ObservationRow]) -> None:
+        """Dataset-level values given on rows (SDMX-CSV): one value per dataset."""
+        values = self.dataset_values
         for row in rows:
             for component in self._dataset_attrs:
                 value = row[2].get(component)
-                if value is not None:
-                    self.dataset_values.setdefault(component, value)
+                if value is None:
+                    continue
+                first = values.setdefault(component, value)
+                if first != value:
+                    self._inconsistent_dataset_value(row, component, value, first)
+
+    def _inconsistent_dataset_value(
+        self, row: ObservationRow, component: str, value: str, first: str
+    ) -> None:
+        location = row.location
+        if location.row is not None:
+            location = location._replace(column=component)
+        self.report.add(
+            Finding(
+                "INCONSISTENT_ATTRIBUTE",
+                location,
+                component=component,
+                value=value,
+                series_key=".".join(v or "" for v in self._key_of(row.dimensions)),
+                period=row.dimensions.get(self._time),
+                params={"other": first, "level": DATASET},
+            )
+        )
 
     def _valid(self, key: _Key) -> bool:
         return all(key)

@@ -1,14 +1,14 @@
 """Open an uploaded file whether it is plain, gzip or zip, as one capped binary stream.
-
 ``open_maybe_compressed`` looks at the first bytes, not at the file name: ``1f 8b`` is gzip
 (several concatenated members read as one), ``PK`` is a zip archive, anything else is read as it
 is. A zip must hold exactly one file; folder entries and the ``__MACOSX/`` entries that macOS adds
-are not counted. The content is decompressed while it is read, never all at once, and the stream
-counts the bytes it hands out: past ``max_bytes`` (plain files included) it raises
-``PayloadTooLargeError``, so a zip or gzip bomb stops at the cap whatever its headers claim. A
-damaged, encrypted or truncated archive raises ``InvalidMessageError``, also when the damage only
-shows while reading; a zip compression method the standard library cannot decode raises
-``UnsupportedError``. Messages never name the file, which is usually a spooled temporary copy.
+are not counted, and a member named with an absolute path or ``..`` is refused. The content is
+decompressed while it is read, never all at once, and the stream counts the bytes it hands out:
+past ``max_bytes`` (plain files included) it raises ``PayloadTooLargeError``, so a zip or gzip bomb
+stops at the cap whatever its headers claim. A damaged, encrypted or truncated archive raises
+``InvalidMessageError``, also when the damage only shows while reading; a zip compression method
+the standard library cannot decode raises ``UnsupportedError``. Messages never name the file, which
+is usually a spooled temporary copy.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from registry.errors import InvalidMessageError, PayloadTooLargeError, UnsupportedError
@@ -89,6 +89,12 @@ def _open_zip_member(stack: ExitStack, raw: BinaryIO) -> BinaryIO:
             f"({listed})"
         )
     member = members[0].filename
+    parts = PurePosixPath(member.replace("\\", "/")).parts
+    if member.startswith(("/", "\\")) or ".." in parts or (parts and parts[0].endswith(":")):
+        raise InvalidMessageError(
+            f"the zip archive names its file {member!r}, a path outside the archive; zip the "
+            "file again from its own folder"
+        )
     try:
         return stack.enter_context(archive.open(members[0]))  # type: ignore[return-value]
     except NotImplementedError as exc:  # a compression method zipfile cannot decode

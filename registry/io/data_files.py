@@ -58,7 +58,12 @@ def _head(stream: BinaryIO) -> bytes:
 
 def sniff(stream: BinaryIO) -> Sniffed:
     """The format and declared structures (reads the start of ``stream``; open it anew to read)."""
-    head = _head(stream).lstrip()
+    head = _head(stream)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InvalidMessageError(
+            "row 1: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)"
+        )
+    head = head.lstrip()
     if not head:
         raise InvalidMessageError("the file is empty")
     if head.startswith(b"<"):
