@@ -177,7 +177,7 @@ def _compare_with_sdmx1(path: Path, dsd: Any) -> list[DataEvent]:
     if _root_name(path).startswith("StructureSpecific"):
         structure = dsd if dsd is not None else msg.data[0].structured_by
         dims = [d.id for d in structure.dimensions.components]
-    events = list(read_data(path, dimension_ids=dims))
+    events = list(read_data(path, dimension_ids=dims, xsd=False))  # content vs sdmx1
     group_ids = dsd is not None and dims is not None  # sdmx1 names groups only then
     starts = [e for e in events if isinstance(e, DataSetStart)]
     assert len(starts) == len(msg.data), "number of datasets"

@@ -20,13 +20,24 @@ values containing ``;``, attached ``Metadata`` and 3.0 explicit measures raise
 ``UnsupportedError`` rather than lose data. Annotations and ``DataProvider`` elements are not
 read. ``sniff_structure`` reads only the header so that a caller can look the DSD up first.
 Errors are raised while iterating: ``InvalidMessageError`` (with the line) for DTDs and entities,
-malformed or truncated XML, messages that are not data, unknown actions or structure ids.
+malformed or truncated XML, messages that are not data, unknown actions or structure ids. With
+``xsd=True`` (the default) a message the official XSDs describe completely (SDMX-ML 2.1
+``GenericData`` and ``GenericTimeSeriesData``; see ``registry.io.xsd``) is validated against them
+while it is parsed, chunk by chunk, before the chunk's events are read: the first violation raises
+``SchemaInvalidError`` (an ``InvalidMessageError`` with ``line`` and a readable ``reason``), events
+yielded before it coming from valid chunks; a syntax error past the first 64 KiB is then refused
+at the same line and column, possibly in other words (lxml keeps only libxml2's last error when
+validating). Structure-specific messages need a schema derived from their DSD, which the registry
+does not generate yet, so they are not XSD-checked (the data validator checks their content against
+the DSD); nor is anything with ``xsd=False``.
 """
 
 from __future__ import annotations
 
+import ast
+import itertools
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,9 +56,16 @@ from registry.io.data_events import (
     StructureRef,
 )
 from registry.io.safexml import DTD_DECLARATION, DTD_REFUSED, syntax_message
+from registry.io.xsd import (
+    ANCHOR,
+    ANCHOR_TARGET,
+    SchemaInvalidError,
+    StreamValidation,
+    data_schema,
+)
 from registry.structure_types import parse_urn
 
-__all__ = ["read_data", "sniff_structure"]
+__all__ = ["SchemaInvalidError", "read_data", "sniff_structure"]
 
 _SCHEMAS = "http://www.sdmx.org/resources/sdmxml/schemas"
 _MESSAGE_NS = re.compile(
@@ -62,6 +80,7 @@ _SAFE: dict[str, Any] = {
     "huge_tree": False,
 }
 _CHUNK = 1 << 16
+_LOST_ERROR = re.compile(r"line \d+: (b'.*'|b\".*\")", re.DOTALL)
 _DATA_ROOTS = {
     "2.1": (
         "GenericData",
@@ -90,12 +109,17 @@ _URN_KINDS = {
 
 
 def read_data(
-    source: Path | BinaryIO, *, dimension_ids: Collection[str] | None = None
+    source: Path | BinaryIO,
+    *,
+    dimension_ids: Collection[str] | None = None,
+    xsd: bool = True,
 ) -> Iterator[DataEvent]:
     """Stream the events of an SDMX-ML 2.1/3.0 data message (see the module docstring).
 
     ``dimension_ids`` are the dimension ids of the DSD; they are required for structure-specific
-    messages (``TypeError`` otherwise) and ignored for generic ones.
+    messages (``TypeError`` otherwise) and ignored for generic ones. ``xsd`` validates generic
+    messages against the official XSD as they stream (``SchemaInvalidError`` on the first
+    violation).
     """
     with _opened(source) as stream:
         data = _Input(stream)
@@ -110,8 +134,12 @@ def read_data(
             reader = _StructureSpecificReader(message, dimension_ids)
         else:
             reader = _GenericReader(message)
+        schema = data_schema(message.version, message.root) if xsd else None
         with _syntax_errors(data):
-            yield from reader.run(_parse(data, reader.tags()))
+            if schema is None:
+                yield from reader.run(_parse(data, reader.tags()))
+            else:
+                yield from reader.run(_validated(data, reader.tags(), schema, message))
 
 
 def sniff_structure(source: Path | BinaryIO) -> list[StructureRef]:
@@ -193,6 +221,13 @@ class _Input:
         self._replay: list[bytes] = []
         self._tail = b""
         self.saw_dtd = False
+        #: The XSD check, when the message is validated as it is parsed.
+        self.validation: StreamValidation | None = None
+        #: Where ``inject`` put bytes of its own: (line, 0-based column, length).
+        self._injected: tuple[int, int, int] | None = None
+        #: Lines read so far, and bytes on the last one: where the input ends once all is read.
+        self.newlines = 0
+        self.last_line = 0
 
     def read(self, size: int = _CHUNK) -> bytes:
         if self._replay:
@@ -206,6 +241,12 @@ class _Input:
         if not self.saw_dtd and DTD_DECLARATION.search(self._tail + chunk):
             self.saw_dtd = True
         self._tail = chunk[-8:]
+        newlines = chunk.count(b"\n")
+        if newlines:
+            self.newlines += newlines
+            self.last_line = len(chunk) - chunk.rfind(b"\n") - 1
+        else:
+            self.last_line += len(chunk)
         return chunk
 
     def sniff_root(self) -> _Message:
@@ -227,10 +268,58 @@ class _Input:
         if self.saw_dtd or docinfo.doctype or docinfo.internalDTD is not None:
             raise InvalidMessageError(DTD_REFUSED)
 
+    def inject(self, marker: bytes) -> bool:
+        """Have ``marker`` (a processing instruction) read as a piece of its own, right after
+        the XML declaration; False when the start of the document does not allow it (UTF-16)."""
+        head = self._replay[0] if self._replay else b""
+        offset = _after_declaration(head)
+        if offset is None or offset >= len(head):
+            return False
+        self._replay[0:1] = [head[:offset] + marker, head[offset:]]
+        line_start = head.rfind(b"\n", 0, offset) + 1
+        self._injected = (head.count(b"\n", 0, offset) + 1, offset - line_start, len(marker))
+        return True
+
     def malformed(self, exc: etree.XMLSyntaxError) -> InvalidMessageError:
         if self.saw_dtd:
             return InvalidMessageError(DTD_REFUSED)
+        if self.validation is not None:
+            invalid = self.validation.error(self.validation.parser.feed_error_log)
+            if invalid is not None and not self.validation.ended:
+                return invalid  # met before the syntax error, which stopped the parser
+            if invalid is not None:  # what the end of the input left open, seen by the schema
+                exc.msg = "the document ends before its last element is complete"
+                exc.lineno, exc.offset = self.newlines + 1, self.last_line
+                return InvalidMessageError(syntax_message(exc))
+            _tidy_lost_error(exc)
+        if self._injected is not None and exc.offset is not None:
+            line, column, length = self._injected
+            if exc.lineno == line and exc.offset >= column:  # after the marker: not in the file
+                exc.offset -= length
         return InvalidMessageError(syntax_message(exc))
+
+
+def _tidy_lost_error(exc: etree.XMLSyntaxError) -> None:
+    """The text of a syntax error met while validating.
+
+    lxml's schema plug disconnects the parser's error log, so such an exception quotes only
+    libxml2's last error, as ``line N: b'…'`` (with the right line and column); keep the text.
+    """
+    match = _LOST_ERROR.fullmatch(exc.msg or "")
+    if match is not None:
+        text = cast(bytes, ast.literal_eval(match[1]))
+        exc.msg = text.decode("utf-8", "replace").strip()
+
+
+def _after_declaration(head: bytes) -> int | None:
+    """The offset just after the XML declaration (or after the UTF-8 byte-order mark, or 0)."""
+    start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    if b"\x00" in head[start : start + 4]:
+        return None  # UTF-16 or UTF-32 without a byte-order mark
+    if re.match(rb"<\?xml[ \t\r\n]", head[start : start + 6]):
+        end = head.find(b"?>", start)
+        return None if end < 0 else end + 2
+    return start if head[start : start + 1] in (b"<", b" ", b"\t", b"\r", b"\n") else None
 
 
 def _parse(
@@ -238,6 +327,52 @@ def _parse(
 ) -> Iterator[tuple[str, Any]]:
     """(event, element) pairs for the given tags; wrap the loop in ``_syntax_errors``."""
     return etree.iterparse(data, events=events, tag=tags, **_SAFE)
+
+
+def _validated(
+    data: _Input, tags: list[str], schema: etree.XMLSchema, message: _Message
+) -> Iterator[tuple[str, Any]]:
+    """``_parse`` with XSD validation: each chunk is fed, checked, and only then are its events
+    read (``itertools.chain`` keeps the per-event cost of ``iterparse``)."""
+    # Entities left to lxml's default ('internal'): with resolve_entities=False and a schema,
+    # lxml takes a truncated or malformed document for well-formed (its schema plug disconnects
+    # the error log it checks). No entity can be declared anyway: a DTD never gets past the root.
+    parser = etree.XMLPullParser(
+        events=("end", "pi"),
+        tag=[*tags, etree.PI],
+        schema=schema,
+        **{**_SAFE, "resolve_entities": "internal"},
+    )
+    validation = data.validation = StreamValidation(parser, message.version)
+    return itertools.chain.from_iterable(_feed_checked(data, parser, validation))
+
+
+def _feed_checked(
+    data: _Input, parser: etree.XMLPullParser, validation: StreamValidation
+) -> Iterator[Iterable[tuple[str, Any]]]:
+    events = parser.read_events()
+    try:
+        if data.inject(ANCHOR):  # fed alone: the anchor is known before any element is parsed
+            validation.activate()
+            parser.feed(data.read())
+            first = []
+            for event, elem in events:
+                if event == "pi" and getattr(elem, "target", None) == ANCHOR_TARGET:
+                    validation.anchor(elem)
+                else:
+                    first.append((event, elem))
+            yield first
+        while chunk := data.read():
+            validation.activate()
+            parser.feed(chunk)
+            validation.check()
+            yield events
+        validation.activate()
+        validation.ended = True  # errors of close() are about the end of the input
+        parser.close()
+        yield events
+    finally:
+        validation.finish()
 
 
 @contextmanager
@@ -456,6 +591,8 @@ class _Reader:
 
     def end(self, elem: etree._Element) -> Iterator[DataEvent]:
         tag = elem.tag
+        if not isinstance(tag, str):  # a processing instruction (read when validating)
+            return
         if tag == self.series_tag:
             if elem is not self.container:  # a series without observations
                 yield from self.enter_dataset(elem.getparent())
