@@ -52,5 +52,6 @@ def get_current_user(
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
 CacheDep = Annotated[ArtefactCache, Depends(get_cache)]
 CurrentUser = Annotated[UserRecord | None, Depends(get_current_user)]

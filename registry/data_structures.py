@@ -25,7 +25,7 @@ from registry.query.structure import pick_latest
 from registry.structure_types import parse_urn, urn_of
 from registry.validation.data import FlowRules, compile_rules
 
-__all__ = ["FlowContext", "FlowProblem", "resolve_flow"]
+__all__ = ["FlowContext", "FlowProblem", "flow_context", "resolve_flow"]
 
 _FLOW_NAME = re.compile(r"(?:([\w.@$-]+):)?([\w@$-]+)(?:\(([\w.+~*-]+)\))?")
 
@@ -40,6 +40,8 @@ class FlowContext:
     rules: FlowRules
     provision_agreement: str | None
     structures: dict[str, Any] = field(default_factory=dict)
+    #: The codelists used, by URN (names for labelled output).
+    codelists: dict[str, v21.Codelist] = field(default_factory=dict)
 
 
 class FlowProblem(Exception):
@@ -142,10 +144,11 @@ def resolve_flow(
         agreement_urn = _agreement(catalog, flow_urn, provider)
         if agreement_urn is None or (named_agreement and named_agreement != agreement_urn):
             raise FlowProblem("NOT_AUTHORISED", provider=provider, dataflow=_short(flow_urn))
-    return _context(catalog, flow_urn, agreement_urn)
+    return flow_context(catalog, flow_urn, agreement_urn)
 
 
-def _context(catalog: Catalog, flow_urn: str, agreement_urn: str | None) -> FlowContext:
+def flow_context(catalog: Catalog, flow_urn: str, agreement_urn: str | None = None) -> FlowContext:
+    """The structures of one dataflow (and of the provider's agreement, when given)."""
     flow_refs = catalog.refs_from([flow_urn]).get(flow_urn, set())
     dsd_urns = sorted(u for u in flow_refs if ".DataStructure=" in u)
     if not dsd_urns:
@@ -176,4 +179,4 @@ def _context(catalog: Catalog, flow_urn: str, agreement_urn: str | None) -> Flow
         "provisionagreement": agreement_urn,
         "constraints": allowed,
     }
-    return FlowContext(flow_urn, _short(flow_urn), dsd, rules, agreement_urn, structures)
+    return FlowContext(flow_urn, _short(flow_urn), dsd, rules, agreement_urn, structures, codelists)

@@ -212,6 +212,8 @@ class Ingest:
             span = spans.get(period)
             if span is None:
                 span = self._span(period)
+            if span[0] is None:
+                continue  # not a period: reported by the validator, and never a duplicate
             if obs_pick is not None:
                 try:
                     combo = obs_pick(attrs)

@@ -4,7 +4,9 @@ Each ``Format`` names one SDMX media type (exact type and version, as sent in ``
 the kind of resource it serves. ``negotiate`` picks the format for a request from the ``format``
 query parameter (which wins, as the SDMX-REST "extend" page says) or the ``Accept`` header, and
 raises ``NotAcceptableError`` (406) listing what is available when nothing fits. Media-type
-parameters are parsed loosely (``;version=2.1`` and ``; version=2.1`` alike).
+parameters are parsed loosely (``;version=2.1`` and ``; version=2.1`` alike); ``media_parameters``
+gives the other parameters of the chosen Accept entry (SDMX-CSV ``labels``, ``timeFormat``).
+``text/csv`` asks for a resource's CSV format, as ``application/json`` asks for its JSON one.
 """
 
 from __future__ import annotations
@@ -57,12 +59,80 @@ GENERIC_METADATA_XML = Format(
     ("genericmetadata", "sdmx-ml", "sdmx-2.1", "sdmx_2.1", "xml", "sdmx-ml-2.1"),
 )
 
+#: Data formats (REST 1.5, SDMX 2.1): SDMX-ML 2.1 generic (the default) and structure-specific,
+#: their time-series forms, SDMX-JSON 1.0 and SDMX-CSV 1.0; ``registry.io.data_out.writer_for``
+#: gives the writer of each. ``DATA_CSV_LABELS`` is SDMX-CSV with ``labels=both``, chosen by the
+#: .Stat ``format=csvfilewithlabels``; by Accept the ``labels`` parameter says it (see
+#: ``media_parameters``).
+GENERIC_DATA_XML = Format(
+    "genericdata-xml",
+    "data",
+    "application/vnd.sdmx.genericdata+xml",
+    "2.1",
+    ("genericdata", "sdmx-ml", "sdmx-2.1", "sdmx_2.1", "xml", "sdmx-ml-2.1", "sdmx_2.1_generic"),
+)
+STRUCTURE_SPECIFIC_DATA_XML = Format(
+    "structurespecificdata-xml",
+    "data",
+    "application/vnd.sdmx.structurespecificdata+xml",
+    "2.1",
+    ("structurespecificdata", "sdmx_2.1_structured", "sdmx-2.1-structured", "structured"),
+)
+GENERIC_TIME_SERIES_DATA_XML = Format(
+    "generictimeseriesdata-xml",
+    "data",
+    "application/vnd.sdmx.generictimeseriesdata+xml",
+    "2.1",
+    ("generictimeseriesdata",),
+)
+STRUCTURE_SPECIFIC_TIME_SERIES_DATA_XML = Format(
+    "structurespecifictimeseriesdata-xml",
+    "data",
+    "application/vnd.sdmx.structurespecifictimeseriesdata+xml",
+    "2.1",
+    ("structurespecifictimeseriesdata",),
+)
+DATA_JSON = Format(
+    "data-json",
+    "data",
+    "application/vnd.sdmx.data+json",
+    "1.0.0",
+    ("jsondata", "json", "sdmx-json", "sdmx_json"),
+)
+DATA_CSV = Format(
+    "data-csv",
+    "data",
+    "application/vnd.sdmx.data+csv",
+    "1.0.0",
+    ("csvdata", "csv", "sdmx-csv", "sdmx_csv", "csvfile"),
+)
+DATA_CSV_LABELS = Format(
+    "data-csv-labels",
+    "data",
+    "application/vnd.sdmx.data+csv",
+    "1.0.0",
+    ("csvfilewithlabels",),
+)
+
 #: Every format, defaults first within each kind.
-FORMATS: tuple[Format, ...] = (STRUCTURE_XML, STRUCTURE_JSON, GENERIC_METADATA_XML)
+FORMATS: tuple[Format, ...] = (
+    STRUCTURE_XML,
+    STRUCTURE_JSON,
+    GENERIC_METADATA_XML,
+    GENERIC_DATA_XML,
+    STRUCTURE_SPECIFIC_DATA_XML,
+    GENERIC_TIME_SERIES_DATA_XML,
+    STRUCTURE_SPECIFIC_TIME_SERIES_DATA_XML,
+    DATA_JSON,
+    DATA_CSV,
+    DATA_CSV_LABELS,
+)
 
 #: Generic media types that mean "the default format of this resource".
 _GENERIC = {"*/*", "application/*", "application/xml", "text/xml"}
 _GENERIC_JSON = {"application/json", "text/json"}
+#: Generic CSV media types: the resource's CSV format, if it has one.
+_GENERIC_CSV = {"text/csv", "application/csv"}
 
 
 @dataclass(frozen=True)
@@ -113,6 +183,8 @@ def _match(rng: MediaRange, candidates: list[Format]) -> Format | None:
         return candidates[0]
     if rng.type in _GENERIC_JSON:
         return next((f for f in candidates if f.is_json), None)
+    if rng.type in _GENERIC_CSV:
+        return next((f for f in candidates if f.media_type.endswith("+csv")), None)
     for fmt in candidates:
         if rng.type == fmt.media_type and _version_ok(rng.param("version"), fmt):
             return fmt
@@ -146,3 +218,13 @@ def negotiate(kind: str, accept: str | None, format_param: str | None = None) ->
         f"none of the accepted media types ({accept}) can be produced for {kind} queries; "
         "available: " + ", ".join(f.content_type for f in candidates)
     )
+
+
+def media_parameters(accept: str | None, fmt: Format) -> dict[str, str]:
+    """The media-type parameters (``version`` and ``q`` aside) of the Accept entry that selects
+    ``fmt``, e.g. ``{"labels": "both", "timeformat": "normalized"}`` for SDMX-CSV (names lower
+    case, values as sent); empty when no entry names it (``*/*``, ``?format=``)."""
+    for rng in parse_accept(accept):
+        if rng.type == fmt.media_type and _match(rng, [fmt]) is fmt:
+            return {name: value for name, value in rng.params if name != "version"}
+    return {}

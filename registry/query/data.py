@@ -81,6 +81,8 @@ DATA_PARAMS: tuple[str, ...] = (
     "dimensionAtObservation",
     "detail",
     "includeHistory",
+    "labels",  # SDMX-CSV: id | both (also a parameter of its media type)
+    "timeFormat",  # SDMX-CSV: original | normalized
 )
 
 #: Query parameters of ``/availableconstraint`` queries (REST 1.5), transport parameters aside.

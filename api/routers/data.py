@@ -1,0 +1,117 @@
+"""SDMX-REST 1.5 data queries: ``GET /rest/data/{flowRef}/{key}/{providerRef}``, streamed.
+
+The handler negotiates the format first (SDMX-ML 2.1 GenericData by default, StructureSpecific
+and the time-series forms, SDMX-JSON 1.0, SDMX-CSV 1.0; 406 before any database work), parses the
+path and parameters (400 on bad syntax, 501 on anything unsupported), resolves the dataflow and
+the matching series (404, SDMX 100, when nothing matches), refuses an answer over
+``REGISTRY_MAX_RESPONSE_OBSERVATIONS`` (SDMX 510, HTTP 413, saying how to narrow the query),
+answers 304 to a client whose copy is current, then streams the message: the header leaves before
+the observations are read, and the store session lives as long as the stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response, StreamingResponse
+from sqlmodel import Session
+
+from api.caching import not_modified, validators
+from api.deps import EngineDep, SettingsDep
+from api.negotiation import request_format
+from api.paths import add_get_routes
+from registry.data_query import DataAnswer, answer_data_query, code_labels
+from registry.errors import QuerySyntaxError
+from registry.io.data_out import writer_for
+from registry.io.formats import Format, media_parameters
+from registry.query.data import parse_data_query
+
+router = APIRouter(tags=["data"])
+
+_SHAPE = "/rest/data/{flowRef}/{key}/{providerRef}"
+
+
+def data_query(
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    flow_ref: str,
+    key: str | None = None,
+    provider_ref: str | None = None,
+) -> Response:
+    fmt = request_format(request, "data")
+    params = dict(request.query_params.items())
+    query = parse_data_query(flow_ref, key, provider_ref, params)
+    session = Session(engine)
+    try:
+        answer = answer_data_query(
+            session, query, max_observations=settings.max_response_observations
+        )
+        headers = validators(request, fmt.content_type, answer.last_change)
+        unchanged = not_modified(request, headers, answer.last_change)
+    except BaseException:
+        session.close()
+        raise
+    if unchanged is not None:
+        session.close()
+        return unchanged
+    if "csv" not in fmt.name and {"labels", "timeFormat"} & params.keys():
+        session.close()
+        raise QuerySyntaxError(
+            f"labels and timeFormat apply to SDMX-CSV only, not to {fmt.media_type}"
+        )
+    writer_options = _csv_options(request, fmt, params, answer) if "csv" in fmt.name else {}
+    chunks = writer_for(writer_options.pop("format_name", fmt.name))(
+        answer.dataset,
+        answer.series,
+        detail=query.detail,
+        dimension_at_observation=answer.dimension_at_observation,
+        **writer_options,
+    )
+
+    def stream() -> Iterator[bytes]:
+        try:
+            yield from chunks
+        finally:
+            session.close()
+
+    return StreamingResponse(stream(), media_type=fmt.content_type, headers=headers)
+
+
+def _csv_options(
+    request: Request, fmt: Format, params: dict[str, str], answer: DataAnswer
+) -> dict[str, Any]:
+    """SDMX-CSV ``labels`` and ``timeFormat``, from the query or the Accept media type."""
+    accepted = media_parameters(request.headers.get("accept"), fmt)
+    labels = params.get("labels", accepted.get("labels", "id")).lower()
+    time_format = params.get("timeFormat", accepted.get("timeformat", "original")).lower()
+    if labels not in ("id", "both") or time_format not in ("original", "normalized"):
+        raise QuerySyntaxError(
+            f"labels={labels!r} / timeFormat={time_format!r}: SDMX-CSV takes labels=id|both and "
+            "timeFormat=original|normalized"
+        )
+    options: dict[str, Any] = {"time_format": time_format}
+    if labels == "both" or fmt.name == "data-csv-labels":
+        language = params.get("lang") or request.headers.get("accept-language", "en")[:2]
+        options["format_name"] = "data-csv-labels"
+        options["labels"] = code_labels(answer.context, language)
+    return options
+
+
+def bad_shape(request: Request, path: str = "") -> None:
+    raise QuerySyntaxError(
+        f"{request.url.path} is not a data query: use {_SHAPE} "
+        "(flowRef required; key and providerRef optional)"
+    )
+
+
+_PATHS = (
+    "/rest/data/{flow_ref}",
+    "/rest/data/{flow_ref}/{key}",
+    "/rest/data/{flow_ref}/{key}/{provider_ref}",
+)
+add_get_routes(router, _PATHS, data_query, "SDMX-REST 1.5 data query")
+for _p in ("/rest/data", "/rest/data/", "/rest/data/{path:path}"):
+    router.add_api_route(_p, bad_shape, methods=["GET"], include_in_schema=False)
