@@ -1,0 +1,1 @@
+"""Reproducible performance scripts; not run by the test suite (see ``benchmarks/README.md``)."""
