@@ -17,7 +17,16 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 import registry
 from api import errors
-from api.routers import health, maintenance, metadata, pending, structure, submissions
+from api.routers import (
+    availability,
+    data,
+    health,
+    maintenance,
+    metadata,
+    pending,
+    structure,
+    submissions,
+)
 from registry.catalog import ArtefactCache
 from registry.config import Settings
 from registry.storage.db import make_engine
@@ -47,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(maintenance.router)
     app.include_router(metadata.router)
+    app.include_router(data.router)
+    app.include_router(availability.router)
     app.include_router(pending.router)
     app.include_router(submissions.router)
     app.include_router(structure.router)

@@ -117,14 +117,6 @@ def upgrade() -> None:
         sa.Column("obs_value", sa.Text(), nullable=True),
         sa.Column("attributes", sa.Text(), nullable=True),
         sa.Column("submission_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["series_id"],
-            ["series.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["submission_id"],
-            ["submission.id"],
-        ),
         sa.PrimaryKeyConstraint("series_id", "time_period"),
         sqlite_with_rowid=False,
     )

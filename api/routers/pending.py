@@ -12,7 +12,7 @@ from registry.errors import UnsupportedError
 
 router = APIRouter(tags=["not implemented"])
 
-PENDING = ("data", "availableconstraint", "schema")
+PENDING = ("schema",)
 
 
 def not_implemented(request: Request, path: str = "") -> None:

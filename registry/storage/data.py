@@ -8,7 +8,9 @@ duplicates; PostgreSQL: ``COPY``, duplicates found by one ``GROUP BY`` at the en
 applies each dataset in order with its SDMX action, set-wise in SQL: Append (and Information)
 inserts or overwrites observations; Replace first removes every stored observation of each series
 it sends (SDMX 3.0 series-level replacement) then inserts; Delete removes the observations it
-names, or whole series when it sends a series without observations. Nothing here commits: the
+names, or whole series when it sends a series without observations; last, the observation
+summary of every touched series (count, first and last period, last writer) is recomputed in one
+UPDATE, so availability queries need not scan observations. Nothing here commits: the
 caller commits only a clean submission and rolls everything back otherwise, so the store never
 holds half a file. Submissions to one dataflow are serialised (SQLite has a single writer;
 PostgreSQL takes a transaction-scoped advisory lock on the dataflow URN). ``observation_views``
@@ -105,6 +107,7 @@ class DataWriter:
         self._dbapi: Any = connection.connection.driver_connection
         self.sqlite = connection.dialect.name == "sqlite"
         self._actions: dict[int, str] = {}
+        self._repeats = False  # PostgreSQL: whether the staged rows hold repeated observations
         if not self.sqlite:  # one writer per dataflow at a time (SQLite has one writer anyway)
             self._execute("SELECT pg_advisory_xact_lock(hashtext(?))", [dataflow_urn]).close()
         self._create_stage()
@@ -150,6 +153,15 @@ class DataWriter:
     def find_series(self, keys: Sequence[str]) -> dict[str, SeriesInfo]:
         """The stored series among ``keys`` (series keys of this dataflow)."""
         found: dict[str, SeriesInfo] = {}
+        if not self.sqlite:  # one index probe per key (an IN list lets the planner scan the flow)
+            cursor = self._execute(
+                "SELECT s.series_key, s.id, s.provider FROM unnest(?::text[]) AS k(series_key) "
+                "JOIN series s ON s.dataflow_urn = ? AND s.series_key = k.series_key",
+                [list(keys), self.dataflow_urn],
+            )
+            found = {key: SeriesInfo(sid, provider) for key, sid, provider in cursor.fetchall()}
+            cursor.close()
+            return found
         for chunk in _chunks(keys):
             cursor = self._execute(
                 f"SELECT series_key, id, provider FROM series "
@@ -202,7 +214,13 @@ class DataWriter:
                 if new != current:
                     updates.append((json.dumps(new), self.submission_id, sid))
             cursor.close()
-        if updates:
+        if updates and not self.sqlite:  # one statement, not one round trip per series
+            self._execute(
+                "UPDATE series s SET attributes = v.attributes::json, submission_id = ? "
+                "FROM unnest(?::text[], ?::bigint[]) AS v(attributes, id) WHERE s.id = v.id",
+                [self.submission_id, [u[0] for u in updates], [u[2] for u in updates]],
+            ).close()
+        elif updates:
             self._executemany(
                 "UPDATE series SET attributes = ?, submission_id = ? WHERE id = ?", updates
             )
@@ -325,6 +343,7 @@ class DataWriter:
             if first is None or first[:3] != row[:3]:
                 first = row
                 continue
+            self._repeats = True
             yield Duplicate(
                 row[1], row[6], row[2], row[3], row[4], row[5], first[3], first[4], first[5]
             )
@@ -333,12 +352,34 @@ class DataWriter:
     def merge(self) -> MergeCounts:
         """Apply every staged dataset, in order, with its action (see the module docstring)."""
         counts = MergeCounts()
+        if not self.sqlite:  # the planner must know the staged volume; sorts stay in memory
+            self._execute(f"ANALYZE {_STAGE}").close()
+            self._execute("SET LOCAL work_mem = '64MB'").close()
         for index, action in sorted(self._actions.items()):
             if action == "Delete":
                 counts.deleted += self._delete(index)
             else:
                 self._write(index, replace=action == "Replace", counts=counts)
+        self._summarise()
         return counts
+
+    def _summarise(self) -> None:
+        """Recompute the observation summary of every series this submission touched.
+
+        One set-wise UPDATE from an aggregate over the observations of the staged series; a
+        series left without observations keeps its row (it may still carry attributes) with a
+        count of 0. Series removed whole by a Delete have no row left to update.
+        """
+        self._execute(
+            "UPDATE series SET observation_count = a.n, first_period_start = a.first_start, "
+            "last_period_end = a.last_end, last_observation_submission_id = a.last_submission "
+            "FROM (SELECT t.series_id, COUNT(o.series_id) AS n, "
+            "MIN(o.period_start) AS first_start, MAX(o.period_end) AS last_end, "
+            "MAX(o.submission_id) AS last_submission "
+            f"FROM (SELECT DISTINCT series_id FROM {_STAGE}) t "
+            "LEFT JOIN observation o ON o.series_id = t.series_id GROUP BY t.series_id) a "
+            "WHERE series.id = a.series_id"
+        ).close()
 
     def _count(self, statement: str, params: Sequence[Any]) -> int:
         cursor = self._execute(statement, params)
@@ -347,7 +388,8 @@ class DataWriter:
         return int(value or 0)
 
     def _write(self, index: int, *, replace: bool, counts: MergeCounts) -> None:
-        staged_pairs = f"SELECT DISTINCT series_id, time_period FROM {_STAGE} WHERE dataset = ?"
+        distinct = "DISTINCT " if self._repeats else ""  # SQLite's staging key is unique
+        staged_pairs = f"SELECT {distinct}series_id, time_period FROM {_STAGE} WHERE dataset = ?"
         existing = self._count(
             f"SELECT COUNT(*) FROM ({staged_pairs}) s JOIN observation o "
             "ON o.series_id = s.series_id AND o.time_period = s.time_period",
@@ -371,7 +413,9 @@ class DataWriter:
                 f"SELECT {columns}, ? FROM {_STAGE} WHERE dataset = ? "
                 "ORDER BY series_id, time_period"
             )
-        else:  # COPY kept duplicates: the first one (lowest location) wins, as on SQLite
+        elif not self._repeats:
+            source = f"SELECT {columns}, ? FROM {_STAGE} WHERE dataset = ?"
+        else:  # COPY kept repeats: the first one (lowest location) wins, as on SQLite
             source = (
                 f"SELECT DISTINCT ON (series_id, time_period) {columns}, ? FROM {_STAGE} "
                 "WHERE dataset = ? ORDER BY series_id, time_period, location"

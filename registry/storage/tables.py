@@ -178,6 +178,15 @@ class SeriesRow(SQLModel, table=True):
     attributes: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     provider: str | None = Field(default=None, max_length=300)
     submission_id: int = Field(foreign_key="submission.id", index=True)
+    #: Summary of the stored observations, kept by ``DataWriter.merge`` (availability reads it):
+    #: how many, the earliest period start and latest period end (epoch seconds, NULL when
+    #: none) and the newest submission that wrote one of them.
+    observation_count: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default="0")
+    )
+    first_period_start: int | None = Field(default=None, sa_column=Column(BigInteger))
+    last_period_end: int | None = Field(default=None, sa_column=Column(BigInteger))
+    last_observation_submission_id: int | None = Field(default=None)
 
 
 class ObservationValueRow(SQLModel, table=True):
@@ -187,20 +196,23 @@ class ObservationValueRow(SQLModel, table=True):
     ([start, end)), for period-range queries; ``attributes`` is the JSON text of the
     observation-level attribute values (NULL when none), written as text for bulk speed.
     ``submission_id`` is the submission that last wrote it (its time is the update time).
+    No foreign keys: a per-row referential check (a trigger on PostgreSQL) would cost more than
+    the insert itself; ``registry.storage.data.DataWriter`` only writes ids of series and
+    submissions created in the same transaction, and deletes observations before their series.
     """
 
     __tablename__ = "observation"
     #: SQLite: one B-tree keyed by (series, period) instead of a rowid table plus an index.
     __table_args__ = {"sqlite_with_rowid": False}
 
-    series_id: int = Field(foreign_key="series.id", primary_key=True)
+    series_id: int = Field(primary_key=True)
     time_period: str = Field(max_length=100, primary_key=True)
     period_start: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     period_end: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     obs_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     attributes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     #: Not indexed: it would slow bulk writes; ``updatedAfter`` queries select series first.
-    submission_id: int = Field(foreign_key="submission.id")
+    submission_id: int
 
 
 class DataSetAttributeRow(SQLModel, table=True):
