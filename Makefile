@@ -24,8 +24,9 @@ init: install
 run: init
 	$(BIN)/registry serve
 
+# One worker per core, whole files per worker (module-scoped servers and databases are built once).
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .

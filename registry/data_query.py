@@ -134,6 +134,7 @@ def _check_size(
     submissions: set[int] | None,
     limit: int,
 ) -> None:
+    per_series = None
     if query.first_n_observations is not None or query.last_n_observations is not None:
         per_series = (query.first_n_observations or 0) + (query.last_n_observations or 0)
         if per_series * len(chosen) <= limit:
@@ -144,6 +145,7 @@ def _check_size(
         start=query.start_period.epoch if query.start_period else None,
         end=query.end_period.epoch if query.end_period else None,
         submissions=submissions,
+        per_series=per_series,
         limit=limit,
     )
     if found > limit:

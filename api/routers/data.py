@@ -4,9 +4,10 @@ The handler negotiates the format first (SDMX-ML 2.1 GenericData by default, Str
 and the time-series forms, SDMX-JSON 1.0, SDMX-CSV 1.0; 406 before any database work), parses the
 path and parameters (400 on bad syntax, 501 on anything unsupported), resolves the dataflow and
 the matching series (404, SDMX 100, when nothing matches), refuses an answer over
-``REGISTRY_MAX_RESPONSE_OBSERVATIONS`` (SDMX 510, HTTP 413, saying how to narrow the query),
-answers 304 to a client whose copy is current, then streams the message: the header leaves before
-the observations are read, and the store session lives as long as the stream.
+``REGISTRY_MAX_RESPONSE_OBSERVATIONS`` (SDMX 510, HTTP 413, saying how to narrow the query) and
+a time-series format for a flat answer (406), answers 304 to a client whose copy is current (the
+ETag covers the media type with its SDMX-CSV parameters), then streams the message: the header
+leaves before the observations are read, and the store session lives as long as the stream.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from api.deps import EngineDep, SettingsDep
 from api.negotiation import request_format
 from api.paths import add_get_routes
 from registry.data_query import DataAnswer, answer_data_query, code_labels
-from registry.errors import QuerySyntaxError
+from registry.errors import NotAcceptableError, QuerySyntaxError
 from registry.io.data_out import writer_for
 from registry.io.formats import Format, media_parameters
 from registry.query.data import parse_data_query
@@ -49,7 +50,8 @@ def data_query(
         answer = answer_data_query(
             session, query, max_observations=settings.max_response_observations
         )
-        headers = validators(request, fmt.content_type, answer.last_change)
+        _check_time_series(fmt, answer)
+        headers = validators(request, _representation(request, fmt), answer.last_change)
         unchanged = not_modified(request, headers, answer.last_change)
     except BaseException:
         session.close()
@@ -57,19 +59,22 @@ def data_query(
     if unchanged is not None:
         session.close()
         return unchanged
-    if "csv" not in fmt.name and {"labels", "timeFormat"} & params.keys():
-        session.close()
-        raise QuerySyntaxError(
-            f"labels and timeFormat apply to SDMX-CSV only, not to {fmt.media_type}"
+    try:
+        if "csv" not in fmt.name and {"labels", "timeFormat"} & params.keys():
+            raise QuerySyntaxError(
+                f"labels and timeFormat apply to SDMX-CSV only, not to {fmt.media_type}"
+            )
+        writer_options = _csv_options(request, fmt, params, answer) if "csv" in fmt.name else {}
+        chunks = writer_for(writer_options.pop("format_name", fmt.name))(
+            answer.dataset,
+            answer.series,
+            detail=query.detail,
+            dimension_at_observation=answer.dimension_at_observation,
+            **writer_options,
         )
-    writer_options = _csv_options(request, fmt, params, answer) if "csv" in fmt.name else {}
-    chunks = writer_for(writer_options.pop("format_name", fmt.name))(
-        answer.dataset,
-        answer.series,
-        detail=query.detail,
-        dimension_at_observation=answer.dimension_at_observation,
-        **writer_options,
-    )
+    except BaseException:  # a bad labels/timeFormat value: the session must not outlive it
+        session.close()
+        raise
 
     def stream() -> Iterator[bytes]:
         try:
@@ -78,6 +83,26 @@ def data_query(
             session.close()
 
     return StreamingResponse(stream(), media_type=fmt.content_type, headers=headers)
+
+
+def _representation(request: Request, fmt: Format) -> str:
+    """The media type with the Accept parameters that shape the body (SDMX-CSV ``labels``,
+    ``timeFormat``), so that each representation has its own ETag."""
+    accepted = media_parameters(request.headers.get("accept"), fmt)
+    return fmt.content_type + "".join(f";{k}={v.lower()}" for k, v in sorted(accepted.items()))
+
+
+def _check_time_series(fmt: Format, answer: DataAnswer) -> None:
+    """406 for a time-series format asked with another dimension at observation (the writers
+    refuse it with ValueError, a 500): those messages have the time dimension at observation."""
+    time_dimension = answer.context.rules.time_dimension or "TIME_PERIOD"
+    if "timeseries" in fmt.name and answer.dimension_at_observation != time_dimension:
+        raise NotAcceptableError(
+            f"{fmt.media_type} messages have {time_dimension} at observation, so they cannot "
+            f"carry dimensionAtObservation={answer.dimension_at_observation}; ask for "
+            "application/vnd.sdmx.genericdata+xml, application/vnd.sdmx.structurespecificdata+xml"
+            ", SDMX-JSON or SDMX-CSV instead"
+        )
 
 
 def _csv_options(

@@ -130,22 +130,38 @@ def count_observations(
     start: int | None = None,
     end: int | None = None,
     submissions: set[int] | None = None,
+    per_series: int | None = None,
     limit: int,
 ) -> int:
-    """How many observations ``observations`` would yield, counting no further than ``limit``."""
+    """How many observations ``observations`` would yield, counting no further than ``limit``.
+
+    ``per_series`` counts at most that many observations of each series (what first/last N
+    observations per series keep).
+    """
     conditions, params = _window(start, end, submissions)
     connection = session.connection()
     total = 0
     for begin in range(0, len(series_ids), _CHUNK):
         chunk = series_ids[begin : begin + _CHUNK]
         names = [f":id{i}" for i in range(len(chunk))]
-        total += connection.execute(
-            text(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM observation "
-                f"WHERE series_id IN ({', '.join(names)}){conditions} LIMIT :cap) c"
-            ),
-            {**params, "cap": limit - total + 1, **{f"id{i}": s for i, s in enumerate(chunk)}},
-        ).scalar_one()
+        ids = {f"id{i}": s for i, s in enumerate(chunk)}
+        if per_series is not None:
+            counts = connection.execute(
+                text(
+                    "SELECT COUNT(*) FROM observation "
+                    f"WHERE series_id IN ({', '.join(names)}){conditions} GROUP BY series_id"
+                ),
+                {**params, **ids},
+            )
+            total += sum(min(count, per_series) for (count,) in counts)
+        else:
+            total += connection.execute(
+                text(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM observation "
+                    f"WHERE series_id IN ({', '.join(names)}){conditions} LIMIT :cap) c"
+                ),
+                {**params, "cap": limit - total + 1, **ids},
+            ).scalar_one()
         if total > limit:
             break
     return total
