@@ -37,7 +37,9 @@ STRUCTURES = (
     ROOT / "tests" / "data" / "bench" / "synthetic_provision.xml",
 )
 PROVIDER = "TEST:BENCH"
-DEFAULT_GENERATOR = "/work/shared/bench/gen_synthetic.py"
+DEFAULT_GENERATOR = str(
+    Path(__file__).resolve().parents[1] / "tests" / "data" / "bench" / "gen_synthetic.py"
+)
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 #: Our format name → (generator ``--format``, file suffix, description).

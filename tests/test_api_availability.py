@@ -44,7 +44,7 @@ from tests.test_io_sdmxjson import _schema_errors
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).parent / "data" / "bench"
-GENERATOR = ROOT.parent / "shared" / "bench" / "gen_synthetic.py"
+GENERATOR = ROOT / "tests" / "data" / "bench" / "gen_synthetic.py"
 FLOW = "TEST,DF_LFS,1.0"
 URN = "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=TEST:DF_LFS(1.0)"
 DIMS = ("FREQ", "REF_AREA", "SEX", "AGE", "ECO", "MEASURE")

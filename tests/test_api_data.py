@@ -58,7 +58,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 BENCH = DATA / "bench"
 ECB = DATA / "corpus" / "ECB_EXR"
-GENERATOR = ROOT.parent / "shared" / "bench" / "gen_synthetic.py"
+GENERATOR = ROOT / "tests" / "data" / "bench" / "gen_synthetic.py"
 #: The valid examples, SDMX-ML and SDMX-CSV twins (``DATAFLOW.PROVIDER.xml|csv``).
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.*") if p.suffix in (".csv", ".xml"))
 #: The ECB corpus files of tests/test_submission_corpus.py (``FILES``): {ng,sg}-*.xml with their

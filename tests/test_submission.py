@@ -29,7 +29,7 @@ from registry.submission import SubmissionOptions, Upload, list_submissions, rep
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
-GENERATOR = ROOT.parent / "shared" / "bench" / "gen_synthetic.py"
+GENERATOR = ROOT / "tests" / "data" / "bench" / "gen_synthetic.py"
 LFS = "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=TEST:DF_LFS(1.0)"
 BENCH = "TEST:BENCH"
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.*") if p.suffix in (".csv", ".xml"))
