@@ -27,6 +27,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import text
 from sqlmodel import Session
 
+from registry.storage.data_read import decode_json as _json
+
 _CHUNK = 500  # keys per IN (...) list, well under every backend's parameter limit
 _STAGE = "stage_obs"
 _COLUMNS = (
@@ -462,12 +464,6 @@ class ObservationView(NamedTuple):
     time_period: str
     value: str | None
     attributes: dict[str, str]
-
-
-def _json(value: Any) -> dict[str, str]:
-    if value is None:
-        return {}
-    return dict(json.loads(value)) if isinstance(value, str) else dict(value)
 
 
 def observation_views(session: Session, dataflow_urn: str) -> Iterator[ObservationView]:

@@ -38,7 +38,8 @@ class StoredObservation(NamedTuple):
     attributes: dict[str, str]
 
 
-def _json(value: Any) -> dict[str, str]:
+def decode_json(value: Any) -> dict[str, str]:
+    """A JSON column's value as a dict (SQLite hands back text, PostgreSQL decoded JSON)."""
     if value is None:
         return {}
     return dict(json.loads(value)) if isinstance(value, str) else dict(value)
@@ -53,7 +54,7 @@ def flow_series(session: Session, dataflow_urn: str) -> list[StoredSeries]:
         ),
         {"f": dataflow_urn},
     )
-    return [StoredSeries(r[0], r[1], _json(r[2]), _json(r[3]), r[4]) for r in rows]
+    return [StoredSeries(r[0], r[1], decode_json(r[2]), decode_json(r[3]), r[4]) for r in rows]
 
 
 def dataset_attributes(session: Session, dataflow_urn: str) -> dict[str, str]:
@@ -72,7 +73,7 @@ def group_attributes(
         text("SELECT dimensions, attributes FROM group_attribute WHERE dataflow_urn = :f"),
         {"f": dataflow_urn},
     )
-    return [(_json(dims), _json(attrs)) for dims, attrs in rows]
+    return [(decode_json(dims), decode_json(attrs)) for dims, attrs in rows]
 
 
 def submissions_after(session: Session, dataflow_urn: str, instant: datetime) -> set[int]:
@@ -197,4 +198,4 @@ def observations(
             {**params, **{f"id{i}": sid for i, sid in enumerate(chunk)}},
         )
         for sid, period, value, attrs in rows:
-            yield StoredObservation(sid, period, value, _json(attrs))
+            yield StoredObservation(sid, period, value, decode_json(attrs))
