@@ -23,11 +23,9 @@ import csv
 import gzip
 import io
 import json
-import os
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,10 +47,9 @@ from registry import auth, content, maintenance
 from registry.config import Settings
 from registry.io import sdmxml
 from registry.io.formats import formats_for
-from registry.storage import migrate
-from registry.storage.db import make_engine, normalise_url, session_scope
+from registry.storage.db import make_engine, session_scope
 from registry.submission import SubmissionOptions, Upload, report_json, submit
-from tests.conftest import POSTGRES_ENV, start_server
+from tests.conftest import migrated_database, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -375,35 +372,6 @@ def extra_flow_structures() -> bytes:
 
 
 @contextmanager
-def database(kind: str, folder: Path) -> Iterator[str]:
-    """A migrated, empty database on ``kind`` (sqlite or postgres) for the whole module."""
-    if kind == "sqlite":
-        url = f"sqlite:///{folder / 'registry.db'}"
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        engine.dispose()
-        yield url
-        return
-    if not os.environ.get(POSTGRES_ENV):
-        pytest.skip(f"PostgreSQL: {POSTGRES_ENV} is not set")
-    schema = "t_" + uuid.uuid4().hex[:12]
-    base = normalise_url(os.environ[POSTGRES_ENV])
-    admin = sqlalchemy.create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
-    url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
-    try:
-        yield url
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
-@contextmanager
 def serving(settings: Settings) -> Iterator[str]:
     """The real app under uvicorn on a free loopback port; its base URL."""
     server, thread, url = start_server(settings)
@@ -481,7 +449,7 @@ def store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
     folder = tmp_path_factory.mktemp(f"data-{request.param}")
-    with database(request.param, folder) as url:
+    with migrated_database(request.param, folder) as url:
         engine = make_engine(url)
         _load_structures(engine)
         with session_scope(engine) as session:
@@ -1144,7 +1112,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     served by uvicorn; its base URL."""
     folder = tmp_path_factory.mktemp("data-big")
     path = generate(folder, "big.csv", "csv", BIG, 20)
-    with database("sqlite", folder) as url:
+    with migrated_database("sqlite", folder) as url:
         engine = make_engine(url)
         with session_scope(engine) as session:
             for name in ("synthetic_dsd.xml", "synthetic_provision.xml"):

@@ -19,9 +19,7 @@ the error really is the only one.
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,17 +27,16 @@ from typing import Any
 from unittest.mock import ANY
 
 import pytest
-import sqlalchemy
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from registry import maintenance, submission
 from registry.io import sdmxml
-from registry.storage import data, migrate
-from registry.storage.db import make_engine, normalise_url, session_scope
+from registry.storage import data
+from registry.storage.db import make_engine, session_scope
 from registry.storage.records import SubmissionRecord
 from registry.validation.report import CODES
-from tests.conftest import POSTGRES_ENV, _postgres_url
+from tests.conftest import migrated_database
 
 DATA = Path(__file__).parent / "data"
 INVALID = DATA / "submissions" / "invalid"
@@ -404,29 +401,13 @@ def store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
     """One prepared store per backend for the whole module: refused files never change it."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('invalid') / 'registry.db'}")
-        migrate.upgrade(engine)
-        _prepare(engine)
-        yield engine
-        engine.dispose()
-        return
-    if not os.environ.get(POSTGRES_ENV):
-        pytest.skip(f"PostgreSQL: {POSTGRES_ENV} is not set")
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = sqlalchemy.create_engine(normalise_url(os.environ[POSTGRES_ENV]))
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = make_engine(_postgres_url(schema))
-    try:
-        migrate.upgrade(engine)
-        _prepare(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with migrated_database(request.param, tmp_path_factory.mktemp("invalid")) as url:
+        engine = make_engine(url)
+        try:
+            _prepare(engine)
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def snapshot(engine: Engine) -> dict[str, list[Any]]:
