@@ -276,13 +276,10 @@ class Ingest:
     def _inconsistent_dataset_value(
         self, row: ObservationRow, component: str, value: str, first: str
     ) -> None:
-        location = row.location
-        if location.row is not None:
-            location = location._replace(column=component)
         self.report.add(
             Finding(
                 "INCONSISTENT_ATTRIBUTE",
-                location,
+                row.location.in_column(component),
                 component=component,
                 value=value,
                 series_key=".".join(v or "" for v in self._key_of(row.dimensions)),

@@ -51,6 +51,10 @@ class Location(NamedTuple):
     row: int | None = None
     column: str | None = None
 
+    def in_column(self, column: str) -> Location:
+        """This location pointing at ``column`` too, for a CSV row (an XML line has no column)."""
+        return self._replace(column=column) if self.row is not None else self
+
     def __str__(self) -> str:
         if self.row is not None:
             return f"row {self.row}" + (f", column {self.column}" if self.column else "")

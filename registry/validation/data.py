@@ -481,8 +481,8 @@ class DataValidator:
         params: Mapping[str, Any],
     ) -> None:
         self._found += 1
-        if component is not None and location.row is not None:
-            location = location._replace(column=component)
+        if component is not None:
+            location = location.in_column(component)
         self.report.add(
             Finding(
                 code,
@@ -996,8 +996,7 @@ class DataValidator:
                 for gkey, (text, location) in seen.items():
                     if gkey not in values:
                         params = {"level": level}
-                        if location.row is not None:
-                            location = location._replace(column=component)
+                        location = location.in_column(component)
                         self.report.add(
                             Finding(
                                 "MISSING_MANDATORY_ATTRIBUTE",
@@ -1016,8 +1015,7 @@ class DataValidator:
                 for key, recorded in self._series.items():
                     if recorded[slot] is None and key not in given and key not in deleted_only:
                         location = self._first_location[key]
-                        if location.row is not None:
-                            location = location._replace(column=component)
+                        location = location.in_column(component)
                         self.report.add(
                             Finding(
                                 "MISSING_MANDATORY_ATTRIBUTE",
