@@ -45,7 +45,7 @@ from registry.catalog import ArtefactCache, Catalog
 from registry.data_query import resolve_dataflow
 from registry.data_structures import FlowContext
 from registry.errors import NoResultsError
-from registry.query.data import AvailabilityQuery, DataQuery, FlowRef
+from registry.query.data import AvailabilityQuery, FlowRef
 from registry.query.structure import filter_items, pick_latest, record_order
 from registry.storage import artefacts, data_read
 from registry.storage import availability as store
@@ -98,7 +98,7 @@ class AvailabilityCache:
             if hit is not None and hit[0] == structures_version:
                 self._contexts.move_to_end(key)
                 return hit[1]
-        context = resolve_dataflow(catalog, DataQuery(flow=flow))
+        context = resolve_dataflow(catalog, flow)
         with self._lock:
             self._contexts[key] = (structures_version, context)
             self._contexts.move_to_end(key)
@@ -336,8 +336,7 @@ def _in_window(
     of the others (and of every series written since ``updatedAfter``) are aggregated.
     """
     query = prepared.query
-    start = query.start_period.epoch if query.start_period else None
-    end = query.end_period.epoch if query.end_period else None
+    start, end = query.window
     if start is None and end is None and query.updated_after is None:
         return None
     summaries = table.summaries

@@ -25,12 +25,11 @@ from datetime import datetime
 from sqlmodel import Session
 
 from registry.catalog import Catalog
-from registry.data_structures import FlowContext, FlowProblem, flow_context
+from registry.data_structures import FlowContext, FlowProblem, flow_context, latest_dataflows
 from registry.errors import NoResultsError, ResponseTooLargeError, UnsupportedError
 from registry.io.data_events import StructureRef
 from registry.io.data_out import ALL_DIMENSIONS, DataSetOut, Labels, ObsOut, SeriesOut
-from registry.query.data import DataQuery
-from registry.query.structure import pick_latest
+from registry.query.data import DataQuery, FlowRef
 from registry.storage import data_read
 from registry.storage.data_read import StoredObservation, StoredSeries
 from registry.structure_types import parse_urn
@@ -49,16 +48,9 @@ class DataAnswer:
     context: FlowContext
 
 
-def resolve_dataflow(catalog: Catalog, query: DataQuery) -> FlowContext:
-    """The structures of the dataflow a query names (404 when there is none)."""
-    flow = query.flow
-    records = catalog.find(
-        ["Dataflow"],
-        [flow.agency] if flow.agency else None,
-        [flow.id],
-        [flow.version] if flow.version and flow.version != "latest" else None,
-    )
-    latest = pick_latest(records)
+def resolve_dataflow(catalog: Catalog, flow: FlowRef) -> FlowContext:
+    """The structures of the dataflow ``flow`` names (404 when there is none)."""
+    latest = latest_dataflows(catalog, flow.agency, flow.id, flow.version)
     if not latest:
         raise NoResultsError(f"No dataflow matches {flow}")
     if len(latest) > 1:
@@ -79,7 +71,7 @@ def answer_data_query(
 
     More than ``max_observations`` matching observations is a ``ResponseTooLargeError``.
     """
-    context = resolve_dataflow(Catalog(session), query)
+    context = resolve_dataflow(Catalog(session), query.flow)
     rules = context.rules
     query.check_length(len(rules.dimension_ids), context.dataflow, rules.dimension_ids)
     at_observation = query.dimension_at_observation or rules.time_dimension or "TIME_PERIOD"
@@ -139,11 +131,12 @@ def _check_size(
         per_series = (query.first_n_observations or 0) + (query.last_n_observations or 0)
         if per_series * len(chosen) <= limit:
             return
+    start, end = query.window
     found = data_read.count_observations(
         session,
         [s.id for s in chosen],
-        start=query.start_period.epoch if query.start_period else None,
-        end=query.end_period.epoch if query.end_period else None,
+        start=start,
+        end=end,
         submissions=submissions,
         per_series=per_series,
         limit=limit,
@@ -209,11 +202,12 @@ def _series(
         for stored in chosen:
             yield _series_out(stored, groups, ())
         return
+    start, end = query.window
     rows = data_read.observations(
         session,
         [s.id for s in chosen],
-        start=query.start_period.epoch if query.start_period else None,
-        end=query.end_period.epoch if query.end_period else None,
+        start=start,
+        end=end,
         submissions=submissions,
     )
     for series_id, observations in itertools.groupby(rows, key=lambda r: r.series_id):

@@ -22,10 +22,11 @@ from sdmx.model import common, v21
 from registry.catalog import Catalog
 from registry.io.data_events import StructureRef
 from registry.query.structure import pick_latest
+from registry.storage.records import ArtefactRecord
 from registry.structure_types import parse_urn, urn_of
 from registry.validation.data import FlowRules, compile_rules
 
-__all__ = ["FlowContext", "FlowProblem", "flow_context", "resolve_flow"]
+__all__ = ["FlowContext", "FlowProblem", "flow_context", "latest_dataflows", "resolve_flow"]
 
 _FLOW_NAME = re.compile(r"(?:([\w.@$-]+):)?([\w@$-]+)(?:\(([\w.+~*-]+)\))?")
 
@@ -58,15 +59,21 @@ def _short(urn: str) -> str:
     return f"{agency}:{id_}({version})"
 
 
+def latest_dataflows(
+    catalog: Catalog, agency: str | None, id_: str, version: str | None
+) -> list[ArtefactRecord]:
+    """The dataflows ``id_`` of ``agency`` (any when None) in ``version`` (the latest when None or
+    ``latest``): one per agency maintaining such a dataflow."""
+    versions = [version] if version and version != "latest" else None
+    return pick_latest(catalog.find(["Dataflow"], [agency] if agency else None, [id_], versions))
+
+
 def _named_flow(catalog: Catalog, name: str) -> str:
     match = _FLOW_NAME.fullmatch(name.strip())
     if not match:
         raise FlowProblem("UNKNOWN_STRUCTURE", structure=name)
     agency, id_, version = match.groups()
-    records = catalog.find(
-        ["Dataflow"], [agency] if agency else None, [id_], [version] if version else None
-    )
-    latest = pick_latest(records)
+    latest = latest_dataflows(catalog, agency, id_, version)
     if len(latest) != 1:
         raise FlowProblem("UNKNOWN_STRUCTURE", structure=f"dataflow {name}")
     return latest[0].urn

@@ -150,6 +150,13 @@ class FlowSelection:
     updated_after: datetime | None = None
 
     @property
+    def window(self) -> tuple[int | None, int | None]:
+        """startPeriod and endPeriod as inclusive epoch-second bounds (None: open), the unit the
+        observation store keeps period bounds in."""
+        start = self.start_period.epoch if self.start_period else None
+        return start, self.end_period.epoch if self.end_period else None
+
+    @property
     def key_text(self) -> str:
         """The key as a REST path segment (codes of a position in sorted order), or ``all``."""
         if self.key is None:
