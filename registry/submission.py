@@ -36,7 +36,7 @@ from registry.ingest import BATCH_SIZE, Ingest
 from registry.io import data_files
 from registry.io.compression import DEFAULT_MAX_BYTES, open_maybe_compressed
 from registry.io.data_events import Location, batched
-from registry.io.safexml import DTD_REFUSED
+from registry.io.safexml import UnsafeXMLError
 from registry.storage import audit, submissions
 from registry.storage.data import DataWriter, MergeCounts
 from registry.storage.db import session_scope
@@ -179,7 +179,7 @@ def _file_finding(exc: Exception, max_bytes: int | None) -> Finding:
         return Finding("FILE_TOO_LARGE", params={"limit": limit})
     if getattr(exc, "xsd", False):
         code = "XSD_INVALID"
-    elif message == DTD_REFUSED or "entit" in message.lower() or "DOCTYPE" in message:
+    elif isinstance(exc, UnsafeXMLError):
         code = "FORBIDDEN_XML"
     else:
         code = "UNREADABLE_FILE"

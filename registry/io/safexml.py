@@ -20,6 +20,12 @@ DTD_REFUSED = (
     "DTDs and entities are not allowed in SDMX-ML: remove the <!DOCTYPE …> declaration "
     "(an HTML page, or a document using entities, is not an SDMX-ML message)."
 )
+
+
+class UnsafeXMLError(InvalidMessageError):
+    """A document refused for safety (a DTD or entity declaration), not for being malformed."""
+
+
 #: A DTD or entity declaration, wherever it appears (streaming readers search chunks with it).
 DTD_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
@@ -39,7 +45,7 @@ def refuse_dtd(prolog: bytes) -> None:
     """Refuse a document whose prolog (the bytes before the root element) declares a DTD."""
     match = _ROOT_START.search(prolog)
     if DTD_DECLARATION.search(prolog[: match.start() if match else len(prolog)]):
-        raise InvalidMessageError(DTD_REFUSED)
+        raise UnsafeXMLError(DTD_REFUSED)
 
 
 def syntax_message(exc: etree.XMLSyntaxError) -> str:
@@ -63,5 +69,5 @@ def parse(data: bytes) -> etree._Element:
         raise InvalidMessageError(f"The document is not readable XML: {exc}.") from None
     docinfo: Any = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise InvalidMessageError(DTD_REFUSED)
+        raise UnsafeXMLError(DTD_REFUSED)
     return root

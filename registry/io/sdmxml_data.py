@@ -55,7 +55,7 @@ from registry.io.data_events import (
     ObservationRow,
     StructureRef,
 )
-from registry.io.safexml import DTD_DECLARATION, DTD_REFUSED, syntax_message
+from registry.io.safexml import DTD_DECLARATION, DTD_REFUSED, UnsafeXMLError, syntax_message
 from registry.io.xsd import (
     ANCHOR,
     ANCHOR_TARGET,
@@ -266,7 +266,7 @@ class _Input:
     def _refuse_dtd(self, root: etree._Element) -> None:
         docinfo: Any = root.getroottree().docinfo
         if self.saw_dtd or docinfo.doctype or docinfo.internalDTD is not None:
-            raise InvalidMessageError(DTD_REFUSED)
+            raise UnsafeXMLError(DTD_REFUSED)
 
     def inject(self, marker: bytes) -> bool:
         """Have ``marker`` (a processing instruction) read as a piece of its own, right after
@@ -282,7 +282,7 @@ class _Input:
 
     def malformed(self, exc: etree.XMLSyntaxError) -> InvalidMessageError:
         if self.saw_dtd:
-            return InvalidMessageError(DTD_REFUSED)
+            return UnsafeXMLError(DTD_REFUSED)
         if self.validation is not None:
             invalid = self.validation.error(self.validation.parser.feed_error_log)
             if invalid is not None and not self.validation.ended:
