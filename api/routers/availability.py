@@ -12,8 +12,6 @@ it with the structures ``references`` asks for. Trailing segments and slashes ar
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -21,15 +19,13 @@ from api.caching import not_modified, validators
 from api.deps import CacheDep, SessionDep, SettingsDep
 from api.negotiation import request_format
 from api.paths import add_get_routes
-from api.routers.structure import _languages, header_id
+from api.routers.structure import structure_message
 from registry.availability import (
     availability_structures,
     compute_availability,
     prepare_availability,
 )
 from registry.errors import QuerySyntaxError
-from registry.io import sdmxjson, sdmxml
-from registry.io.formats import STRUCTURE_JSON
 from registry.query.data import parse_availability_query
 
 router = APIRouter(tags=["data"])
@@ -56,16 +52,7 @@ def availability_query(
     if unchanged is not None:
         return unchanged
     objects = availability_structures(prepared, compute_availability(session, prepared))
-    now = datetime.now(UTC)
-    if fmt is STRUCTURE_JSON:
-        languages = _languages(request, settings.languages)
-        body = sdmxjson.write_structures_json(
-            objects, header_id=header_id(), prepared=now, languages=languages
-        )
-        headers["Content-Language"] = languages[0]
-    else:
-        body = sdmxml.write_structures(objects, header_id=header_id(), prepared=now)
-    return Response(body, media_type=fmt.content_type, headers=headers)
+    return structure_message(request, settings, fmt, objects, headers)
 
 
 def bad_shape(request: Request, path: str = "") -> None:

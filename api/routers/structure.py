@@ -8,18 +8,21 @@ writes SDMX-ML 2.1 or SDMX-JSON 1.0 with caching headers. Trailing slashes are a
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sdmx.model.common import MaintainableArtefact
 
 from api.caching import not_modified, validators
 from api.deps import CacheDep, SessionDep, SettingsDep
 from api.negotiation import request_format
 from api.paths import add_get_routes
 from registry.catalog import Catalog
+from registry.config import Settings
 from registry.io import sdmxjson, sdmxml
-from registry.io.formats import STRUCTURE_JSON
+from registry.io.formats import STRUCTURE_JSON, Format
 from registry.query.params import TRANSPORT_PARAMS, parse_structure_query
 from registry.query.structure import resolve_structure_query
 from registry.storage import artefacts
@@ -66,6 +69,17 @@ def structure_query(
     objects = resolve_structure_query(
         query, Catalog(session, cache), max_artefacts=settings.max_response_artefacts
     )
+    return structure_message(request, settings, fmt, objects, headers)
+
+
+def structure_message(
+    request: Request,
+    settings: Settings,
+    fmt: Format,
+    objects: Sequence[MaintainableArtefact],
+    headers: dict[str, str],
+) -> Response:
+    """A Structure message of ``objects`` in the negotiated format (SDMX-ML or SDMX-JSON)."""
     prepared = datetime.now(UTC)
     if fmt is STRUCTURE_JSON:
         languages = _languages(request, settings.languages)
