@@ -8,9 +8,16 @@ against the DSD, picks the stored series matching the key and the providers, and
 from the store, series by series, inside the period window and ``updatedAfter``, cut to the first
 or last N per series, with group and series attribute values resolved onto each series. The
 first series is looked at before the answer is returned, so an empty result is a
-``NoResultsError`` (SDMX 100, HTTP 404) and not an empty message. ``includeHistory=true`` and a
-cross-sectional ``dimensionAtObservation`` (a dimension other than time) answer 501: revisions
-are not kept, and cross-sectional output needs a regrouping not written yet. The session must
+``NoResultsError`` (SDMX 100, HTTP 404) and not an empty message. A cross-sectional
+``dimensionAtObservation`` (a dimension ``X`` other than time) regroups the same observations,
+selected and cut per time series first: the series sharing every dimension but ``X`` are read a
+few families at a time and give one series per period, keyed by every dimension but ``X``
+(time included), each observation holding its ``X`` value (see ``_cross_sections``).
+``code_labels`` gives the names labelled output shows, in the languages the client prefers.
+``includeHistory=true`` answers every version of the data
+instead, in ``DataAnswer.history``: one dataset per submission of what it wrote (``Replace``,
+``validFromDate``) and one of what it deleted (``Delete``, ``validToDate``), from the revisions
+the store keeps (see ``_history_answer``). The session must
 stay open while the series are iterated.
 """
 
@@ -18,10 +25,12 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import cast
 
+from sdmx.model import common
 from sqlmodel import Session
 
 from registry.catalog import Catalog
@@ -29,10 +38,12 @@ from registry.data_structures import FlowContext, FlowProblem, flow_context, lat
 from registry.errors import NoResultsError, ResponseTooLargeError, UnsupportedError
 from registry.io.data_events import StructureRef
 from registry.io.data_out import ALL_DIMENSIONS, DataSetOut, Labels, ObsOut, SeriesOut
+from registry.periods import PeriodError, parse_period
 from registry.query.data import DataQuery, FlowRef
-from registry.storage import data_read
+from registry.storage import data_history, data_read
 from registry.storage.data_read import StoredObservation, StoredSeries
 from registry.structure_types import parse_urn
+from registry.validation.data import OBSERVATION, FlowRules
 
 __all__ = ["DataAnswer", "answer_data_query", "code_labels", "resolve_dataflow"]
 
@@ -46,6 +57,9 @@ class DataAnswer:
     dimension_at_observation: str
     last_change: datetime | None
     context: FlowContext
+    #: ``includeHistory=true``: the versions of the data, (dataset, series) pairs to write in
+    #: order instead of ``dataset`` and ``series`` (see ``_history_answer``).
+    history: Iterator[tuple[DataSetOut, Iterator[SeriesOut]]] | None = None
 
 
 def resolve_dataflow(catalog: Catalog, flow: FlowRef) -> FlowContext:
@@ -81,14 +95,8 @@ def answer_data_query(
             *([rules.time_dimension] if rules.time_dimension else []),
         )
         query.check_dimension_at_observation(dimensions, context.dataflow)
-        raise UnsupportedError(
-            f"dimensionAtObservation={at_observation} (cross-sectional data) is not supported "
-            "yet; use TIME_PERIOD or AllDimensions"
-        )
     if query.include_history:
-        raise UnsupportedError(
-            "includeHistory=true: this registry does not keep earlier versions of observations"
-        )
+        return _history_answer(session, query, context, at_observation, max_observations)
     chosen = [s for s in data_read.flow_series(session, context.dataflow_urn) if _wanted(s, query)]
     chosen.sort(key=lambda s: s.id)
     submissions = None
@@ -99,7 +107,10 @@ def answer_data_query(
     if max_observations is not None and query.detail not in ("serieskeysonly", "nodata"):
         _check_size(session, query, chosen, submissions, max_observations)
     groups = data_read.group_attributes(session, context.dataflow_urn)
-    series = _series(session, query, chosen, groups, submissions)
+    if at_observation in rules.dimension_ids:
+        series = _cross_sections(session, query, chosen, groups, submissions, at_observation, rules)
+    else:
+        series = _series(session, query, chosen, groups, submissions)
     first = next(series, None)
     if first is None:
         raise NoResultsError(f"No data match the query {query.path}")
@@ -150,22 +161,100 @@ def _check_size(
         )
 
 
-def code_labels(context: FlowContext, language: str = "en") -> Labels:
-    """Names of the codes of the dataflow's coded components (for ``labels=both``)."""
-    codes: dict[str, dict[str, str]] = {}
-    for component, ref in context.rules.codelists.items():
-        codelist = context.codelists.get(f"urn:sdmx:org.sdmx.infomodel.codelist.Codelist={ref}")
-        if codelist is None:
+def code_labels(session: Session, context: FlowContext, languages: Sequence[str] = ()) -> Labels:
+    """The names labelled output shows (SDMX-CSV ``labels=both``, SDMX-JSON ``name`` fields).
+
+    The dataflow's name, each dimension's and attribute's (the name of its concept in its
+    concept scheme: sdmx1 2.1 components have no name of their own) and each code's, each in the
+    first of ``languages`` (primary subtags, by preference) it has, else in English, else in any
+    language it has; ``Labels.language`` is the language of the dataflow's name. The dataflow and
+    the concept schemes are loaded once here; a code's name is looked up in its codelist when a
+    writer first asks for it (then remembered), so no codelist is walked.
+    """
+    order = tuple(dict.fromkeys((*(tag.lower() for tag in languages), "en")))
+    catalog = Catalog(session)
+    flow_name = _localised(catalog.load(context.dataflow_urn).name, order)
+    dsd_urn = context.structures["datastructure"]
+    scheme_urns = sorted(
+        u for u in catalog.refs_from([dsd_urn]).get(dsd_urn, set()) if ".ConceptScheme=" in u
+    )
+    concepts: dict[str, common.Concept] = {}  # by AGENCY:SCHEME(VERSION).ID, and by ID
+    for urn in scheme_urns:
+        _type, agency, scheme_id, version = parse_urn(urn)
+        for concept in cast(common.ItemScheme, catalog.load(urn)).items.values():
+            concepts[f"{agency}:{scheme_id}({version}).{concept.id}"] = concept
+            concepts.setdefault(concept.id, concept)
+    components: dict[str, str] = {}
+    dsd = context.dsd
+    for component in (*dsd.dimensions.components, *dsd.attributes.components):
+        concept = component.concept_identity
+        if concept is None:
             continue
-        names = {}
-        for code in codelist:
-            localized = code.name.localizations
-            name = localized.get(language) or next(iter(localized.values()), None)
-            if name:
-                names[code.id] = name
-        codes[component] = names
-    flow_name = context.dataflow
-    return Labels(codes=codes, dataflow=flow_name, language=language)
+        scheme = concept.parent
+        exact = (
+            f"{scheme.maintainer.id}:{scheme.id}({scheme.version}).{concept.id}"
+            if isinstance(scheme, common.ItemScheme) and scheme.maintainer is not None
+            else concept.id
+        )
+        found = concepts.get(exact) or concepts.get(concept.id) or concept
+        name = _localised(found.name, order)
+        if name is not None:
+            components[component.id] = name[0]
+    codes: dict[str, Mapping[str, str]] = {}
+    for component_id, ref in context.rules.codelists.items():
+        codelist = context.codelists.get(f"urn:sdmx:org.sdmx.infomodel.codelist.Codelist={ref}")
+        if codelist is not None:
+            codes[component_id] = _CodeNames(codelist, order)
+    return Labels(
+        components=components,
+        codes=codes,
+        dataflow=flow_name[0] if flow_name else None,
+        language=flow_name[1] if flow_name else order[0],
+    )
+
+
+def _localised(
+    text: common.InternationalString | None, order: Sequence[str]
+) -> tuple[str, str] | None:
+    """(text, language) of ``text`` in the first language of ``order`` it has, else in any."""
+    found = {
+        lang.split("-")[0].lower(): value
+        for lang, value in getattr(text, "localizations", {}).items()
+        if value
+    }
+    for lang in order:
+        if lang in found:
+            return found[lang], lang
+    return next(((value, lang) for lang, value in found.items()), None)
+
+
+class _CodeNames(Mapping[str, str]):
+    """Code id → name of one codelist, in the first language of ``order`` each code has; looked
+    up on demand and remembered (one request's worth)."""
+
+    def __init__(self, codelist: common.Codelist, order: Sequence[str]) -> None:
+        self._codelist = codelist
+        self._order = order
+        self._names: dict[str, str | None] = {}
+
+    def _name(self, code_id: str) -> str | None:
+        if code_id not in self._names:
+            code = self._codelist.items.get(code_id)
+            found = _localised(code.name, self._order) if code is not None else None
+            self._names[code_id] = found[0] if found else None
+        return self._names[code_id]
+
+    def __getitem__(self, code_id: str) -> str:
+        name = self._name(code_id)
+        if name is None:
+            raise KeyError(code_id)
+        return name
+
+    def __iter__(self) -> Iterator[str]:
+        return (code_id for code_id in self._codelist.items if self._name(code_id) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _wanted(series: StoredSeries, query: DataQuery) -> bool:
@@ -251,3 +340,258 @@ def _series_out(
             attributes.update(values)
     attributes.update(stored.attributes)
     return SeriesOut(stored.dimensions, attributes, observations)
+
+
+def _cross_sections(
+    session: Session,
+    query: DataQuery,
+    chosen: list[StoredSeries],
+    groups: list[tuple[dict[str, str], dict[str, str]]],
+    submissions: set[int] | None,
+    dimension: str,
+    rules: FlowRules,
+) -> Iterator[SeriesOut]:
+    """Cross-sectional series (``dimensionAtObservation`` = ``dimension``, see ``data_out``).
+
+    The chosen series that share every dimension but ``dimension`` form a family; the families
+    are read a few at a time (one query for about ``_FAMILY_BATCH`` series, a family never
+    split), each series cut to the period window, ``updatedAfter`` and first/last N as a time
+    series would be, and each family then gives one series per period it has data for, in
+    period order, holding one observation per member (``key_value``: its ``dimension`` value).
+    Series and group attribute values move to the observations unless the DSD attaches them to
+    dimensions other than ``dimension`` and every member with data has the same value.
+    Memory holds one batch of families; the series list is in memory already.
+    """
+    others = tuple(d for d in rules.dimension_ids if d != dimension)
+    families: dict[tuple[str | None, ...], list[StoredSeries]] = {}
+    for stored in chosen:
+        families.setdefault(tuple(stored.dimensions.get(d) for d in others), []).append(stored)
+    batch: list[list[StoredSeries]] = []
+    size = 0
+    for members in families.values():
+        batch.append(members)
+        size += len(members)
+        if size >= _FAMILY_BATCH:
+            yield from _batch_sections(session, query, batch, groups, submissions, dimension, rules)
+            batch, size = [], 0
+    if batch:
+        yield from _batch_sections(session, query, batch, groups, submissions, dimension, rules)
+
+
+#: About how many series one read of observations covers, for cross-sectional answers.
+_FAMILY_BATCH = 200
+
+
+def _batch_sections(
+    session: Session,
+    query: DataQuery,
+    batch: list[list[StoredSeries]],
+    groups: list[tuple[dict[str, str], dict[str, str]]],
+    submissions: set[int] | None,
+    dimension: str,
+    rules: FlowRules,
+) -> Iterator[SeriesOut]:
+    start, end = query.window
+    ids = sorted(stored.id for members in batch for stored in members)
+    rows = data_read.observations(session, ids, start=start, end=end, submissions=submissions)
+    kept = {
+        series_id: _cut(observations, query)
+        for series_id, observations in itertools.groupby(rows, key=lambda r: r.series_id)
+    }
+    keys_only = query.detail in ("serieskeysonly", "nodata")
+    time = rules.time_dimension or "TIME_PERIOD"
+    others = tuple(d for d in rules.dimension_ids if d != dimension)
+    for members in batch:
+        timed = [_series_out(m, groups, kept[m.id]) for m in members if kept.get(m.id)]
+        if not timed:
+            continue
+        shared = {
+            a: v
+            for a, v in timed[0].attributes.items()
+            if not _depends_on(rules, a, dimension)
+            and all(t.attributes.get(a) == v for t in timed[1:])
+        }
+        by_period: dict[str, list[ObsOut]] = {}
+        for one in timed:
+            value = one.key[dimension]
+            own = {a: v for a, v in one.attributes.items() if a not in shared}
+            for obs in one.observations:
+                attributes = {**own, **obs.attributes} if own else obs.attributes
+                moved = ObsOut(obs.time_period, obs.value, attributes, key_value=value)
+                by_period.setdefault(obs.time_period, []).append(moved)
+        key = {d: timed[0].key[d] for d in others}
+        for period in sorted(by_period, key=_period_order):
+            observations = by_period[period]
+            yield SeriesOut({**key, time: period}, shared, () if keys_only else observations)
+
+
+def _depends_on(rules: FlowRules, attribute: str, dimension: str) -> bool:
+    """Whether an attribute's value may change with ``dimension`` (unknown ones may)."""
+    rule = rules.attributes.get(attribute)
+    return rule is None or rule.level == OBSERVATION or dimension in rule.dimensions
+
+
+def _period_order(period: str) -> tuple[datetime, str]:
+    try:
+        return parse_period(period).start, period
+    except PeriodError:
+        return datetime.max.replace(tzinfo=UTC), period
+
+
+# ── includeHistory=true ─────────────────────────────────────────────────────────────────────────
+
+#: One version of the data: a dataset header and its series.
+Version = tuple[DataSetOut, Iterator[SeriesOut]]
+
+
+def _history_answer(
+    session: Session,
+    query: DataQuery,
+    context: FlowContext,
+    at_observation: str,
+    max_observations: int | None,
+) -> DataAnswer:
+    """``includeHistory=true``: every version of the matching data, one dataset per version.
+
+    SDMX-REST 2.1 data queries (sdmx-twg/sdmx-rest, v2_1/ws/rest/docs/4_4_data_queries.md,
+    "How to handle the includeHistory parameter"): the message holds one or two datasets per
+    dissemination, here per accepted submission, in the order they were made: a ``Replace``
+    dataset of every value it wrote, whether still in effect or later revised (``validFromDate``:
+    the time of the submission), then, if it deleted values, a ``Delete`` dataset of them as they
+    were (``validToDate``: the same time). The data in effect are what replaying the datasets in
+    order gives. Every other parameter applies to each version: key and providers to its series,
+    the period window and first/last N observations to its values, ``detail`` to its writing,
+    ``updatedAfter`` keeps the versions of the submissions made after the instant. Only
+    observation values are versioned: ``Replace`` datasets carry the dataset, group and series
+    attribute values in effect now; ``Delete`` datasets carry none (only the deleted values with
+    their observation attributes). A version with nothing left after the filters is left out;
+    none at all is a ``NoResultsError``. The size limit counts the values of every version in
+    the window, kept values of every series of the dataflow included (revisions are selected by
+    key only once read). Cross-sectional output of the history is not written (501).
+    """
+    rules = context.rules
+    if at_observation in rules.dimension_ids:
+        raise UnsupportedError(
+            f"includeHistory=true with dimensionAtObservation={at_observation} (cross-sectional "
+            "data) is not supported; use TIME_PERIOD or AllDimensions"
+        )
+    every = data_read.flow_series(session, context.dataflow_urn)
+    chosen = sorted((s for s in every if _wanted(s, query)), key=lambda s: s.id)
+    start, end = query.window
+    series_ids = [s.id for s in chosen]
+    if max_observations is not None and query.detail not in ("serieskeysonly", "nodata"):
+        found = data_history.count_history(
+            session,
+            context.dataflow_urn,
+            series_ids=series_ids,
+            start=start,
+            end=end,
+            limit=max_observations,
+        )
+        if found > max_observations:
+            raise ResponseTooLargeError(
+                f"The query selects more than {max_observations:,} observations with their "
+                "earlier versions (setting REGISTRY_MAX_RESPONSE_OBSERVATIONS); narrow it with a "
+                "key, startPeriod/endPeriod or updatedAfter, or ask without includeHistory"
+            )
+    submissions = None
+    if query.updated_after is not None:
+        submissions = data_read.submissions_after(
+            session, context.dataflow_urn, query.updated_after
+        )
+    _type, agency, id_, version = parse_urn(context.dataflow_urn)
+    current = DataSetOut(
+        dataflow=StructureRef("dataflow", agency, id_, version),
+        rules=rules,
+        dataset_attributes=data_read.dataset_attributes(session, context.dataflow_urn),
+    )
+    rows = data_history.history_rows(
+        session, context.dataflow_urn, series_ids=series_ids, start=start, end=end
+    )
+    groups = data_read.group_attributes(session, context.dataflow_urn)
+    by_key = {s.series_key: s for s in every}
+    versions = _versions(rows, query, current, by_key, groups, submissions)
+    first = next(versions, None)
+    if first is None:
+        raise NoResultsError(f"No data match the query {query.path}")
+    return DataAnswer(
+        first[0],
+        iter(()),
+        at_observation,
+        data_read.last_change(session, context.dataflow_urn),
+        context,
+        history=itertools.chain([first], versions),
+    )
+
+
+def _versions(
+    rows: Iterator[data_history.HistoryRow],
+    query: DataQuery,
+    current: DataSetOut,
+    series_by_key: Mapping[str, StoredSeries],
+    groups: list[tuple[dict[str, str], dict[str, str]]],
+    submissions: set[int] | None,
+) -> Iterator[Version]:
+    """The datasets of the history, each yielded once its first series is known (a version
+    whose values the filters all leave out is skipped). Each dataset's series must be read
+    before the next dataset is asked for (they share one cursor)."""
+    wanted: dict[tuple[str, str | None], bool] = {}
+
+    def matches(row: data_history.HistoryRow) -> bool:
+        found = wanted.get((row.series_key, row.provider))
+        if found is None:
+            stored = StoredSeries(0, row.series_key, {}, {}, row.provider)
+            found = wanted[(row.series_key, row.provider)] = _wanted(stored, query)
+        return found
+
+    by_version = itertools.groupby(rows, key=lambda r: (r.submission_id, r.deleted))
+    for (submission_id, deleted), version_rows in by_version:
+        if submissions is not None and submission_id not in submissions:
+            continue
+        kept = (r for r in version_rows if matches(r))
+        series = _version_series(kept, query, series_by_key, groups, current, deleted=deleted)
+        first = next(series, None)
+        if first is None:
+            continue
+        when = first[0]
+        dataset = DataSetOut(
+            dataflow=current.dataflow,
+            rules=current.rules,
+            dataset_attributes={} if deleted else current.dataset_attributes,
+            action="Delete" if deleted else "Replace",
+            valid_from=None if deleted else when,
+            valid_to=when if deleted else None,
+        )
+        yield dataset, itertools.chain([first[1]], (s for _, s in series))
+
+
+def _version_series(
+    rows: Iterable[data_history.HistoryRow],
+    query: DataQuery,
+    series_by_key: Mapping[str, StoredSeries],
+    groups: list[tuple[dict[str, str], dict[str, str]]],
+    current: DataSetOut,
+    *,
+    deleted: bool,
+) -> Iterator[tuple[datetime, SeriesOut]]:
+    """The series of one version (with the version's time), cut as the query asks."""
+    keys_only = query.detail in ("serieskeysonly", "nodata")
+    dimension_ids = current.rules.dimension_ids
+    for key, series_rows in itertools.groupby(rows, key=lambda r: r.series_key):
+        first = next(series_rows)
+        values = (
+            StoredObservation(0, r.time_period, r.value, r.attributes)
+            for r in itertools.chain([first], series_rows)
+        )
+        if keys_only:
+            for _ in values:  # drain: the series has values in the window
+                pass
+            kept: list[ObsOut] | tuple[()] = ()
+        else:
+            kept = _cut(values, query)
+        stored = series_by_key.get(key)
+        if deleted or stored is None:  # no attribute of a deleted value, nor of a gone series
+            dimensions = dict(zip(dimension_ids, key.split("."), strict=False))
+            yield first.submitted_at, SeriesOut(dimensions, {}, kept)
+        else:
+            yield first.submitted_at, _series_out(stored, groups, kept)

@@ -15,6 +15,12 @@ with whole-period containment, first/last N observations, detail, flat output), 
 errors (501 naming what is unsupported, 400, 404 with SDMX code 100, 406, 413 with code 510).
 Also: ``?format=`` aliases, gzip, ETag/Last-Modified and 304, ``updatedAfter`` after a second
 submission, and a 200,000-observation answer whose first bytes arrive long before its end.
+Names: labelled SDMX-CSV and SDMX-JSON name the dataflow, components and codes as the shipped
+content does (read with sdmx1) in the language asked (``lang``, Accept-Language), falling back
+to English, then to any language. Cross-sectional output (``dimensionAtObservation`` = a
+dimension): every dataflow in every format that allows it holds what its time-series answer
+holds, with the grammar table, every detail and ``updatedAfter``, its attributes where the DSD
+attaches them; time-series formats refuse it (406).
 """
 
 from __future__ import annotations
@@ -331,8 +337,12 @@ def all_grammar_rows() -> list[Row]:
 
 
 #: Dataflows of TEST:DSD_LFS made for these tests, each with an agreement for TEST:BENCH:
-#: DF_GRAMMAR (the grammar table, never changed), DF_UPD (updatedAfter), DF_ETAG (caching).
-TEST_FLOWS = ("DF_GRAMMAR", "DF_UPD", "DF_ETAG")
+#: DF_GRAMMAR (the grammar table, never changed), DF_UPD (updatedAfter), DF_ETAG (caching),
+#: DF_NAMES (named in French only: the language fallback), DF_XS_UPD (cross-sectional
+#: updatedAfter).
+TEST_FLOWS = ("DF_GRAMMAR", "DF_UPD", "DF_ETAG", "DF_NAMES", "DF_XS_UPD")
+#: The names of the dataflows above: (language, name); the default is English.
+FLOW_NAMES = {"DF_NAMES": ("fr", "Noms des tests en français")}
 
 
 def extra_flow_structures() -> bytes:
@@ -341,9 +351,10 @@ def extra_flow_structures() -> bytes:
         'xmlns:str="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure" '
         'xmlns:com="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"'
     )
+    names = {f: FLOW_NAMES.get(f, ("en", f"Data query tests {f}")) for f in TEST_FLOWS}
     dataflows = "".join(
         f'<str:Dataflow id="{f}" agencyID="TEST" version="1.0" isFinal="true">'
-        f'<com:Name xml:lang="en">Data query tests {f}</com:Name>'
+        f'<com:Name xml:lang="{names[f][0]}">{names[f][1]}</com:Name>'
         '<str:Structure><Ref agencyID="TEST" id="DSD_LFS" version="1.0" class="DataStructure" '
         'package="datastructure"/></str:Structure></str:Dataflow>'
         for f in TEST_FLOWS
@@ -890,9 +901,26 @@ def test_provider_selection(store: Store, flow_id: str) -> None:
 
 #: (path under /rest/data/, parameters, headers, HTTP status, SDMX code, words the message says)
 ERRORS: list[tuple[str, dict[str, str], dict[str, str], int, str, str]] = [
-    ("TEST,DF_GRAMMAR,1.0", {"dimensionAtObservation": "REF_AREA"}, {}, 501, "501", "REF_AREA"),
     ("TEST,DF_GRAMMAR,1.0", {"dimensionAtObservation": "NOPE"}, {}, 400, "140", "NOPE"),
-    ("TEST,DF_GRAMMAR,1.0", {"includeHistory": "true"}, {}, 501, "501", "includeHistory"),
+    ("TEST,DF_GRAMMAR,1.0", {"dimensionAtObservation": "OBS_STATUS"}, {}, 400, "140", "no such"),
+    ("TEST,DF_GRAMMAR,1.0", {"dimensionAtObservation": "ref_area"}, {}, 400, "140", "ref_area"),
+    (
+        "TEST,DF_GRAMMAR,1.0",
+        {"dimensionAtObservation": "REF_AREA", "format": "generictimeseriesdata"},
+        {},
+        406,
+        "406",
+        "dimensionAtObservation=REF_AREA",
+    ),
+    (
+        "TEST,DF_GRAMMAR,1.0",
+        {"includeHistory": "true", "format": "csvdata"},
+        {},
+        406,
+        "406",
+        "includeHistory",
+    ),
+    ("TEST,DF_GRAMMAR,1.0", {"includeHistory": "maybe"}, {}, 400, "140", "includeHistory"),
     ("TEST,DF_GRAMMAR,1.0", {"colour": "blue"}, {}, 501, "501", "'colour'"),
     ("TEST,DF_GRAMMAR,1.0", {"startperiod": "2020"}, {}, 501, "501", "case-sensitive"),
     ("TEST,DF_GRAMMAR,1.0/Q.MAR", {}, {}, 400, "140", "2 positions"),
@@ -995,12 +1023,6 @@ def test_format_aliases_and_media_types(store: Store) -> None:
     assert store.data(path).headers["content-type"] == FORMATS["genericdata"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="registry.data_query.code_labels gives FlowContext.dataflow (the reference "
-    "AGENCY:ID(VERSION)) as the dataflow's name and no component names, so labels=both writes "
-    "'MA.HCP:DF_LFS_KEY(1.0): MA.HCP:DF_LFS_KEY(1.0)' and 'FREQ: FREQ'",
-)
 def test_labelled_csv_names_the_dataflow_and_its_components(store: Store) -> None:
     r = store.data("MA.HCP,DF_LFS_KEY,1.0", {"format": "csvfilewithlabels"})
     header, first = r.text.splitlines()[:2]
@@ -1008,11 +1030,6 @@ def test_labelled_csv_names_the_dataflow_and_its_components(store: Store) -> Non
     assert "FREQ: FREQ" not in header
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api/routers/data.py passes no Labels to the SDMX-JSON writer, so every dimension "
-    "value's name is its id ('A', not 'Annual')",
-)
 def test_json_names_the_codes(store: Store) -> None:
     doc = store.data("TEST,DF_GRAMMAR,1.0/A.....", {"format": "jsondata"}).json()
     freq = doc["data"]["structure"]["dimensions"]["series"][0]
@@ -1155,3 +1172,280 @@ def test_a_large_answer_streams(big: str) -> None:
     assert b"<message:Header>" in head
     assert body.count(b"<Obs ") == BIG
     assert size == len(body) > 10 * 1024 * 1024
+
+
+# ── 5. names in the language asked (SDMX-CSV labels=both, SDMX-JSON) ───────────────────────────
+
+
+@cache
+def content_names(language: str) -> tuple[str, dict[str, str], dict[str, dict[str, str]]]:
+    """What the shipped content, read with sdmx1, names DF_LFS_KEY, its components (their
+    concepts) and the codes of its coded components, in ``language`` else English."""
+
+    def pick(text: Any) -> str:
+        names = text.localizations
+        return str(names.get(language) or names["en"])
+
+    flow = sdmx.read_sdmx(ROOT / "dataflows" / "MA.HCP.DF_LFS_KEY-1.0.xml").dataflow["DF_LFS_KEY"]
+    dsd = _example_dsd("DF_LFS_KEY")
+    concepts = sdmx.read_sdmx(ROOT / "codelists" / "MA.HCP.CS_LMIS-1.0.xml").concept_scheme
+    components: dict[str, str] = {}
+    codes: dict[str, dict[str, str]] = {}
+    for component in (*dsd.dimensions.components, *dsd.attributes.components):
+        concept = concepts[component.concept_identity.parent.id][component.concept_identity.id]
+        components[component.id] = pick(concept.name)
+        representation = component.local_representation
+        enumerated = representation.enumerated if representation is not None else None
+        if enumerated is not None:
+            path = ROOT / "codelists" / f"MA.HCP.{enumerated.id}-1.0.xml"
+            codelist = sdmx.read_sdmx(path).codelist[enumerated.id]
+            codes[component.id] = {code.id: pick(code.name) for code in codelist}
+    return pick(flow.name), components, codes
+
+
+def labelled_rows(response: httpx.Response) -> list[list[str]]:
+    assert response.status_code == 200, response.text[:500]
+    return list(csv.reader(io.StringIO(response.text)))
+
+
+@pytest.mark.parametrize(
+    ("language", "params", "headers"),
+    [
+        ("en", {}, {}),
+        ("en", {}, {"Accept-Language": "en-GB"}),
+        ("fr", {}, {"Accept-Language": "fr"}),
+        ("fr", {}, {"Accept-Language": "de, fr-FR;q=0.9, en;q=0.5"}),
+        ("fr", {}, {"Accept-Language": "en;q=0.2, fr"}),
+        ("fr", {"lang": "fr"}, {"Accept-Language": "en"}),
+        ("en", {}, {"Accept-Language": "de"}),  # no German: English
+    ],
+)
+def test_labelled_csv_speaks_the_language_asked(
+    store: Store, language: str, params: dict[str, str], headers: dict[str, str]
+) -> None:
+    flow_name, components, codes = content_names(language)
+    r = store.data("MA.HCP,DF_LFS_KEY,1.0", {"format": "csvfilewithlabels", **params}, **headers)
+    header, *rows = labelled_rows(r)
+    assert r.headers["content-language"] == language
+    ids = [h.split(": ")[0] for h in header]
+    assert header == [i if i in ("DATAFLOW", "OBS_VALUE") else f"{i}: {components[i]}" for i in ids]
+    assert len(rows) == 7
+    for row in rows:
+        assert row[0] == f"MA.HCP:DF_LFS_KEY(1.0): {flow_name}"
+        for column, cell in zip(ids, row, strict=True):
+            if column in codes and cell:
+                code = cell.split(": ")[0]
+                assert cell == f"{code}: {codes[column][code]}", column
+
+
+def test_json_names_in_the_language_asked(store: Store) -> None:
+    for language in ("en", "fr"):
+        flow_name, components, codes = content_names(language)
+        r = store.data(
+            "MA.HCP,DF_LFS_KEY,1.0", {"format": "jsondata"}, **{"Accept-Language": language}
+        )
+        doc = r.json()
+        assert r.headers["content-language"] == language
+        assert doc["meta"]["contentLanguages"] == [language]
+        structure = doc["data"]["structure"]
+        assert (structure["name"], structure["names"]) == (flow_name, {language: flow_name})
+        parts = [*structure["dimensions"].values(), *structure["attributes"].values()]
+        described = [c for level in parts for c in level]
+        assert len(described) > 14  # 14 dimensions and the attributes used
+        for component in described:
+            name = components[component["id"]]
+            assert (component["name"], component["names"]) == (name, {language: name})
+            for value in component["values"]:
+                if component["id"] in codes:
+                    assert value["name"] == codes[component["id"]][value["id"]]
+
+
+def test_names_fall_back_to_english_then_to_any_language(store: Store) -> None:
+    """TEST:DF_NAMES is named in French only; TEST:DSD_LFS and its codelists in English only."""
+    store.post(csv_body("DF_NAMES", [grammar_row("AT", 0)]), CSV_TYPE)
+    for headers in ({}, {"Accept-Language": "de"}, {"Accept-Language": "fr"}):
+        r = store.data("TEST,DF_NAMES,1.0", {"format": "csvfilewithlabels"}, **headers)
+        header, row = labelled_rows(r)
+        assert r.headers["content-language"] == "fr", headers
+        assert row[0] == "TEST:DF_NAMES(1.0): Noms des tests en français", headers
+        assert header[1:3] == ["FREQ: Frequency", "REF_AREA: Reference area"], headers
+        assert row[1:3] == ["A: Annual", "MAR: Area MAR"], headers
+    doc = store.data("TEST,DF_NAMES,1.0", {"format": "jsondata"}).json()
+    assert doc["data"]["structure"]["name"] == "Noms des tests en français"
+    assert doc["data"]["structure"]["dimensions"]["series"][0]["name"] == "Frequency"
+
+
+# ── 6. cross-sectional output (dimensionAtObservation = a dimension other than time) ──────────
+
+XML_FORMATS = ("genericdata", "structurespecificdata")
+TIME_SERIES_FORMATS = ("generictimeseriesdata", "structurespecifictimeseriesdata")
+CROSS_FORMATS = (*XML_FORMATS, "jsondata", "csvdata")
+
+
+def busiest_dimension(rows: Sequence[Row], dsd: Any) -> str:
+    """The series dimension with the most distinct values in ``rows``."""
+    dims = dimension_ids(dsd)
+    values: dict[str, set[str]] = {d: set() for d in dims}
+    for key, *_ in rows:
+        for dimension, code in zip(dims, key.split("."), strict=True):
+            values[dimension].add(code)
+    return max(dims, key=lambda d: len(values[d]))
+
+
+def check_cross_sectional_shape(fmt: str, response: httpx.Response, dsd: Any, x: str) -> None:
+    """The answer is cross-sectional: series keyed by every dimension but ``x``, time included,
+    observations by ``x``."""
+    if fmt in XML_FORMATS:
+        assert f'dimensionAtObservation="{x}"'.encode() in response.content
+        msg = read_xml(response.content, dsd)
+        (dataset,) = msg.data
+        assert len(dataset.series) > 0
+        for series_key, observations in dataset.series.items():
+            assert TIME in series_key.values and x not in series_key.values
+            assert len({o.dimension.values[x].value for o in observations}) == len(observations)
+    if fmt == "jsondata":
+        dimensions = json.loads(response.content)["data"]["structure"]["dimensions"]
+        assert [d["id"] for d in dimensions["observation"]] == [x]
+        assert TIME in [d["id"] for d in dimensions["series"]]
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("flow_id", list(flows()))
+def test_cross_sections_hold_what_time_series_hold(store: Store, flow_id: str, fmt: str) -> None:
+    flow = flows()[flow_id]
+    want = expected_rows(store.fed[flow_id][0], flow_id)
+    x = busiest_dimension(want, flow.dsd)
+    r = store.data(flow.ref, {"format": fmt, "dimensionAtObservation": x})
+    if fmt in TIME_SERIES_FORMATS:
+        status, code, text = sdmx_error(r)
+        assert (status, code) == (406, "406") and f"dimensionAtObservation={x}" in text
+        return
+    time_series = answer_rows(fmt, store.data(flow.ref, {"format": fmt}), flow.dsd)
+    got = answer_rows(fmt, r, flow.dsd)
+    assert got == time_series == (numeric(want) if fmt == "jsondata" else want), x
+    check_cross_sectional_shape(fmt, r, flow.dsd, x)
+
+
+def test_cross_sectional_attributes_sit_where_the_dsd_attaches_them(store: Store) -> None:
+    """On the cross-sections when the DSD attaches them to other dimensions only, else on the
+    observations: ECB's COLL_METHOD depends on EXR_TYPE and EXR_VAR, TITLE on CURRENCY too."""
+    flow = flows()["DF_ECB_EXR_NG"]
+    r = store.data(
+        flow.ref, {"format": "structurespecificdata", "dimensionAtObservation": "CURRENCY"}
+    )
+    (dataset,) = read_xml(r.content, flow.dsd).data
+    currencies = set()
+    for series_key, observations in dataset.series.items():
+        assert "COLL_METHOD" in series_key.attrib and "TITLE" not in series_key.attrib
+        for obs in observations:
+            assert "TITLE" in obs.attached_attribute
+            currencies.add(obs.dimension.values["CURRENCY"].value)
+    assert len(currencies) > 1
+
+
+@pytest.mark.parametrize(
+    ("key", "provider", "params", "spec"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_cross_sections_follow_the_rest_grammar(
+    store: Store, key: str, provider: str, params: dict[str, str], spec: dict[str, str]
+) -> None:
+    """Key, provider, startPeriod/endPeriod and first/last N observations (per time series,
+    before the regrouping) select the same observations whatever the dimension at observation."""
+    want = grammar_rows(spec)
+    path = f"TEST,DF_GRAMMAR,1.0/{key}/{provider}"
+    for fmt in CROSS_FORMATS:
+        r = store.data(path, {**params, "format": fmt, "dimensionAtObservation": "REF_AREA"})
+        assert answer_rows(fmt, r, lfs_dsd()) == (numeric(want) if fmt == "jsondata" else want)
+        check_cross_sectional_shape(fmt, r, lfs_dsd(), "REF_AREA")
+
+
+def test_cross_sections_detail_levels(store: Store) -> None:
+    dsd = lfs_dsd()
+    path = "TEST,DF_GRAMMAR,1.0/Q....."
+    x = {"dimensionAtObservation": "REF_AREA"}
+    rows = grammar_rows({"QT": "*", "QF": "*", "QX": "*"})
+
+    def sections(rows: Sequence[Row]) -> set[tuple[tuple[str, str], ...]]:
+        """The cross-section keys of rows: every dimension but REF_AREA, with the period."""
+        out = set()
+        for key, period, *_ in rows:
+            values = dict(zip(dimension_ids(dsd), key.split("."), strict=True))
+            del values["REF_AREA"]
+            out.add(tuple(sorted({**values, TIME: period}.items())))
+        return out
+
+    for detail in ("serieskeysonly", "nodata"):
+        for params, kept in (
+            ({}, rows),
+            ({"startPeriod": "2021"}, [r for r in rows if "2021" in r[1]]),
+        ):
+            for fmt in XML_FORMATS:
+                r = store.data(path, {**x, **params, "detail": detail, "format": fmt})
+                (dataset,) = read_xml(r.content, dsd).data
+                assert len(dataset.obs) == 0, (detail, fmt)
+                got = {
+                    tuple(sorted((k, str(v.value)) for k, v in s.values.items()))
+                    for s in dataset.series
+                }
+                assert got == sections(kept), (detail, fmt, params)
+                # UNIT_MEASURE and UNIT_MULT depend on REF_AREA: never on a cross-section.
+                assert all(not s.attrib for s in dataset.series)
+            doc = store.data(path, {**x, **params, "detail": detail, "format": "jsondata"}).json()
+            (dataset_json,) = doc["data"]["dataSets"]
+            assert len(dataset_json["series"]) == len(sections(kept))
+            assert all("observations" not in s for s in dataset_json["series"].values())
+    for fmt in CROSS_FORMATS:
+        got = answer_rows(fmt, store.data(path, {**x, "detail": "dataonly", "format": fmt}), dsd)
+        want = [(k, p, v, ()) for k, p, v, _ in rows]
+        assert got == (numeric(want) if fmt == "jsondata" else want), fmt
+    # nodata keeps the attributes that do not depend on the dimension at observation.
+    flow = flows()["DF_LFS_KEY"]
+    r = store.data(flow.ref, {"dimensionAtObservation": "SEX", "detail": "nodata"})
+    (dataset,) = read_xml(r.content, flow.dsd).data
+    assert len(dataset.series) > 0
+    for series_key in dataset.series:
+        assert {"UNIT_MEASURE", "UNIT_MULT"} <= set(series_key.attrib)
+        assert "NOTE_SOURCE" not in series_key.attrib  # depends on every dimension
+
+
+def test_cross_sections_after_an_update(store: Store) -> None:
+    dsd = lfs_dsd()
+    path = "TEST,DF_XS_UPD,1.0"
+    store.post(
+        csv_body("DF_XS_UPD", [grammar_row(a, i) for a in ("QF", "QX") for i in range(3)]), CSV_TYPE
+    )
+    between = datetime.now(UTC)
+    key, period, _, attrs = grammar_row("QX", 1)
+    step2 = [(key, period, "999.90", attrs), grammar_row("QF", 3), grammar_row("QX", 3)]
+    store.post(csv_body("DF_XS_UPD", step2), CSV_TYPE, action="Append")
+    after = {"updatedAfter": between.isoformat(), "dimensionAtObservation": "REF_AREA"}
+    for fmt in CROSS_FORMATS:
+        r = store.data(path, {**after, "format": fmt})
+        assert answer_rows(fmt, r, dsd) == (
+            numeric(ordered(step2)) if fmt == "jsondata" else ordered(step2)
+        ), fmt
+        narrowed = store.data(
+            f"{path}/.FRA....", {**after, "startPeriod": "2020-Q3", "format": fmt}
+        )
+        want = [row for row in step2 if row[0].startswith("Q.FRA") and row[1] > "2020-Q2"]
+        assert answer_rows(fmt, narrowed, dsd) == (numeric(want) if fmt == "jsondata" else want), (
+            fmt
+        )
+    later = {"updatedAfter": datetime.now(UTC).isoformat(), "dimensionAtObservation": "REF_AREA"}
+    assert sdmx_error(store.data(path, later))[:2] == (404, "100")
+
+
+def test_cross_sections_read_a_few_families_at_a_time(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With reads of 3 series at most, the families of the synthetic data are read in many
+    batches (a family is never split): the same observations come out."""
+    from registry import data_query
+
+    flow = flows()["DF_LFS"]
+    want = answer_rows("genericdata", store.data(flow.ref, {"format": "genericdata"}), flow.dsd)
+    monkeypatch.setattr(data_query, "_FAMILY_BATCH", 3)
+    for x in ("REF_AREA", "SEX"):
+        r = store.data(flow.ref, {"format": "genericdata", "dimensionAtObservation": x})
+        assert answer_rows("genericdata", r, flow.dsd) == want, x
+        check_cross_sectional_shape("genericdata", r, flow.dsd, x)

@@ -220,7 +220,7 @@ def test_item_query_returns_a_partial_scheme(loaded: httpx.Client) -> None:
         ("/rest/codelist?foo=bar", 501, "501", "foo"),
         ("/rest/process", 501, "501", "process"),
         ("/rest/data/TEST,DF_LFS,1.0/all", 404, "100", "no data"),
-        ("/rest/data/TEST,DF_LFS,1.0/all?includeHistory=true", 501, "501", "includeHistory"),
+        ("/rest/data/TEST,DF_LFS,1.0/all?includeHistory=true", 404, "100", "no data"),
         ("/rest/data/TEST,DF_LFS,1.0/A.B", 400, "140", "positions"),
         ("/rest/availableconstraint/DF_LFS", 404, "100", "no data"),
         ("/rest/notaresource", 400, "140", "notaresource"),

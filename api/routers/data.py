@@ -5,14 +5,19 @@ and the time-series forms, SDMX-JSON 1.0, SDMX-CSV 1.0; 406 before any database 
 path and parameters (400 on bad syntax, 501 on anything unsupported), resolves the dataflow and
 the matching series (404, SDMX 100, when nothing matches), refuses an answer over
 ``REGISTRY_MAX_RESPONSE_OBSERVATIONS`` (SDMX 510, HTTP 413, saying how to narrow the query) and
-a time-series format for a flat answer (406), answers 304 to a client whose copy is current (the
-ETag covers the media type with its SDMX-CSV parameters), then streams the message: the header
-leaves before the observations are read, and the store session lives as long as the stream.
+a time-series format for a flat or cross-sectional answer and SDMX-CSV for
+``includeHistory=true`` (406: CSV 1.0 has no place for versions), answers 304 to a client whose
+copy is current (the ETag covers the media type with its SDMX-CSV parameters), then streams the
+message: the header leaves before the observations are read, and the store session lives as
+long as the stream.
+SDMX-JSON and labelled SDMX-CSV show names (``registry.data_query.code_labels``) in the first
+language of ``lang``, Accept-Language (by q-value) and REGISTRY_LANGUAGES that each name has,
+else English, else any; ``Content-Language`` says the language of the dataflow's name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -32,6 +37,8 @@ from registry.query.data import parse_data_query
 router = APIRouter(tags=["data"])
 
 _SHAPE = "/rest/data/{flowRef}/{key}/{providerRef}"
+#: The writers that show names (SDMX-JSON ``name`` fields, SDMX-CSV ``labels=both``).
+_LABELLED = frozenset({"data-json", "data-csv-labels"})
 
 
 def data_query(
@@ -45,6 +52,7 @@ def data_query(
     fmt = request_format(request, "data")
     params = dict(request.query_params.items())
     query = parse_data_query(flow_ref, key, provider_ref, params)
+    _check_history(fmt, query.include_history)
     session = Session(engine)
     try:
         answer = answer_data_query(
@@ -64,10 +72,15 @@ def data_query(
             raise QuerySyntaxError(
                 f"labels and timeFormat apply to SDMX-CSV only, not to {fmt.media_type}"
             )
-        writer_options = _csv_options(request, fmt, params, answer) if "csv" in fmt.name else {}
-        chunks = writer_for(writer_options.pop("format_name", fmt.name))(
-            answer.dataset,
-            answer.series,
+        writer_options = _csv_options(request, fmt, params) if "csv" in fmt.name else {}
+        format_name = writer_options.pop("format_name", fmt.name)
+        if format_name in _LABELLED:
+            labels = code_labels(session, answer.context, _languages(request, settings.languages))
+            writer_options["labels"] = labels
+            if labels.language:
+                headers["Content-Language"] = labels.language
+        chunks = writer_for(format_name)(
+            *_content(answer),
             detail=query.detail,
             dimension_at_observation=answer.dimension_at_observation,
             **writer_options,
@@ -92,6 +105,24 @@ def _representation(request: Request, fmt: Format) -> str:
     return fmt.content_type + "".join(f";{k}={v.lower()}" for k, v in sorted(accepted.items()))
 
 
+def _check_history(fmt: Format, include_history: bool) -> None:
+    """406 for ``includeHistory=true`` in SDMX-CSV 1.0: the versions of the data are datasets
+    with an action and a validity, which a CSV 1.0 file has no place for (dropping them would
+    present every version as current data)."""
+    if include_history and "csv" in fmt.name:
+        raise NotAcceptableError(
+            f"includeHistory=true: {fmt.media_type} holds one dataset, without action or "
+            "validity dates, so it cannot carry the earlier versions of the data; ask for "
+            "SDMX-ML (application/vnd.sdmx.genericdata+xml or structurespecificdata+xml) or "
+            "SDMX-JSON (application/vnd.sdmx.data+json)"
+        )
+
+
+def _content(answer: DataAnswer) -> tuple[Any, ...]:
+    """What the writer writes: the versions of the data (``includeHistory``), or one dataset."""
+    return (answer.history,) if answer.history is not None else (answer.dataset, answer.series)
+
+
 def _check_time_series(fmt: Format, answer: DataAnswer) -> None:
     """406 for a time-series format asked with another dimension at observation (the writers
     refuse it with ValueError, a 500): those messages have the time dimension at observation."""
@@ -105,9 +136,30 @@ def _check_time_series(fmt: Format, answer: DataAnswer) -> None:
         )
 
 
-def _csv_options(
-    request: Request, fmt: Format, params: dict[str, str], answer: DataAnswer
-) -> dict[str, Any]:
+def _languages(request: Request, default: Sequence[str]) -> tuple[str, ...]:
+    """Languages for names, by preference (primary subtags): ``lang``, then Accept-Language by
+    q-value (``q=0`` and ``*`` left out), then REGISTRY_LANGUAGES."""
+    lang = request.query_params.get("lang", "")
+    ranked: list[tuple[float, str]] = []
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, *options = (piece.strip() for piece in part.split(";"))
+        q = 1.0
+        for option in options:
+            name, _, value = option.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if tag and tag != "*" and q > 0:
+            ranked.append((q, tag))
+    ranked.sort(key=lambda item: -item[0])  # stable: equal q-values keep their order
+    tags = [lang] if lang and lang != "all" else []
+    tags += [tag for _, tag in ranked] + list(default)
+    return tuple(dict.fromkeys(tag.split("-")[0].lower() for tag in tags))
+
+
+def _csv_options(request: Request, fmt: Format, params: dict[str, str]) -> dict[str, Any]:
     """SDMX-CSV ``labels`` and ``timeFormat``, from the query or the Accept media type."""
     accepted = media_parameters(request.headers.get("accept"), fmt)
     labels = params.get("labels", accepted.get("labels", "id")).lower()
@@ -119,9 +171,7 @@ def _csv_options(
         )
     options: dict[str, Any] = {"time_format": time_format}
     if labels == "both" or fmt.name == "data-csv-labels":
-        language = params.get("lang") or request.headers.get("accept-language", "en")[:2]
         options["format_name"] = "data-csv-labels"
-        options["labels"] = code_labels(answer.context, language)
     return options
 
 

@@ -1,4 +1,4 @@
-"""What every data writer takes: one dataset's series and observations, and how to lay them out.
+"""What every data writer takes: the datasets, their series and observations, and their layout.
 
 The data writers (``sdmxml_data_out``: SDMX-ML 2.1 generic and structure-specific, their
 time-series forms; ``sdmxjson_data``: SDMX-JSON 1.0; ``sdmxcsv_out``: SDMX-CSV 1.0) all read the
@@ -6,10 +6,13 @@ same input and return a generator of ``bytes`` chunks: the first chunk (the mess
 the start of the dataset) comes out before the first series is read, then a chunk about every
 ``FLUSH_BYTES`` characters, so memory stays flat whatever the size of the response. The input is a
 ``DataSetOut`` (the dataflow, its compiled ``FlowRules``, the dataset-level attribute values, the
-action, the data provider) and an iterable of ``SeriesOut``, each with its ``ObsOut`` observations,
-with values as the strings stored (no number formatting anywhere). Group-level attribute values are
-expected resolved onto each series they apply to: no writer writes ``Group`` elements (a series may
-carry any attribute; what a reader gets is the same).
+action, the data provider, and the ``valid_from`` / ``valid_to`` instants of a version of the data)
+and an iterable of ``SeriesOut``, each with its ``ObsOut`` observations, with values as the strings
+stored (no number formatting anywhere); or, for a message of several datasets (the versions of
+``includeHistory``), an iterable of such (``DataSetOut``, series) pairs of one dataflow, each
+dataset's series read in turn once the previous dataset's are written (``datasets_of``).
+Group-level attribute values are expected resolved onto each series they apply to: no writer writes
+``Group`` elements (a series may carry any attribute; what a reader gets is the same).
 
 The shape of the input depends on ``dimension_at_observation`` (R-DAT-09):
 
@@ -39,6 +42,7 @@ writer.
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -57,6 +61,7 @@ __all__ = [
     "FLUSH_BYTES",
     "SENDER",
     "DataSetOut",
+    "DataSets",
     "Labels",
     "Layout",
     "MessageHeader",
@@ -64,6 +69,8 @@ __all__ = [
     "SeriesOut",
     "check_request",
     "chunked",
+    "datasets_of",
+    "instant_text",
     "writer_for",
 ]
 
@@ -118,6 +125,10 @@ class DataSetOut:
     dataset_attributes: Mapping[str, str] = field(default_factory=dict)
     action: str = "Information"
     provider: tuple[str, str] | None = None
+    #: When the values of this dataset came into effect (SDMX-ML ``validFromDate``, SDMX-JSON
+    #: ``validFrom``) and, for a dataset of deleted values, when they ceased to be (``validTo``).
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
 
     @property
     def structure_id(self) -> str:
@@ -231,6 +242,54 @@ def check_request(
         f"dimensionAtObservation={at_obs!r}: expected {time}, {ALL_DIMENSIONS} or one of the "
         f"dimensions of {rules.dsd} ({', '.join(dims)})"
     )
+
+
+#: Several datasets of one dataflow, each with its series (see the module docstring).
+DataSets = Iterable[tuple[DataSetOut, Iterable[SeriesOut]]]
+
+
+def datasets_of(
+    dataset: DataSetOut | DataSets, series: Iterable[SeriesOut] | None
+) -> tuple[DataSetOut, Iterator[tuple[DataSetOut, Iterable[SeriesOut]]], bool]:
+    """What a writer was given, as (the first dataset, every (dataset, series) pair, whether
+    several datasets were asked for).
+
+    The first pair is taken at once (its series are not touched); the others are checked as
+    they come: another dataflow or DSD, or an unknown action, raises ``ValueError`` then. An
+    empty sequence of datasets is a ``ValueError`` (a message has at least one).
+    """
+    if isinstance(dataset, DataSetOut):
+        if series is None:
+            raise TypeError("a DataSetOut is written with its series")
+        return dataset, iter([(dataset, series)]), False
+    if series is not None:
+        raise TypeError("several datasets are given as (DataSetOut, series) pairs, series alone")
+    pairs = iter(dataset)
+    first = next(pairs, None)
+    if first is None:
+        raise ValueError("no dataset to write: a data message holds at least one")
+    return first[0], _same_structure(first[0], itertools.chain([first], pairs)), True
+
+
+def _same_structure(
+    first: DataSetOut, pairs: Iterator[tuple[DataSetOut, Iterable[SeriesOut]]]
+) -> Iterator[tuple[DataSetOut, Iterable[SeriesOut]]]:
+    for dataset, series in pairs:
+        if dataset.dataflow != first.dataflow or dataset.rules.dsd != first.rules.dsd:
+            raise ValueError(
+                f"dataset of {dataset.dataflow.urn} in a message of {first.dataflow.urn}: "
+                "the datasets of one message share its structure"
+            )
+        if dataset.action not in ACTIONS:
+            raise ValueError(f"action={dataset.action!r}: expected one of {', '.join(ACTIONS)}")
+        yield dataset, series
+
+
+def instant_text(value: datetime) -> str:
+    """An instant as xs:dateTime in UTC with a ``Z`` (a naive time is taken as UTC), with its
+    fraction of a second when it has one."""
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat() + "Z"
 
 
 def writer_for(format_name: str) -> Callable[..., Iterator[bytes]]:

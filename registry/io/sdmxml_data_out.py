@@ -8,10 +8,12 @@ string formatting (no tree): the header and the opening of the ``DataSet`` first
 series is read, then about every 64 KiB. The header carries an ``ID``, ``Test``, ``Prepared``
 (UTC), ``Sender id="LMIS_REGISTRY"``, one ``Structure`` (``structureID`` derived from the dataflow,
 the dataflow as ``common:StructureUsage``, ``dimensionAtObservation``, and for structure-specific
-messages the ``namespace``) and the ``DataSetAction``; no ``DataProvider``, even when the dataset
-has one: sdmx1 2.28, the reference client, cannot read that element in a data message (header or
-dataset) and fails on the whole message. Structure-specific messages use the namespace Fusion
-Registry and .Stat write for a dataflow,
+messages the ``namespace``) and the ``DataSetAction`` (left out of a message of several datasets,
+each ``DataSet`` saying its own ``action`` and ``validFromDate`` / ``validToDate``, SDMX-REST
+``includeHistory``: they follow one another in the order given); no ``DataProvider``, even when the
+dataset has one: sdmx1 2.28, the reference client, cannot read that element in a data message
+(header or dataset) and fails on the whole message. Structure-specific messages use the namespace
+Fusion Registry and .Stat write for a dataflow,
 ``urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=AGENCY:ID(VERSION): ObsLevelDim:DIM``
 (R-ML-07), declared as ``ns1`` and named by the ``DataSet``'s ``xsi:type="ns1:DataSetType"``, with
 ``ss:dataScope="DataStructure"`` (the scope of the DSD-derived schema). Series hold their key in
@@ -39,6 +41,7 @@ from typing import NamedTuple
 
 from registry.io.data_out import (
     DataSetOut,
+    DataSets,
     Labels,
     Layout,
     MessageHeader,
@@ -46,6 +49,8 @@ from registry.io.data_out import (
     SeriesOut,
     check_request,
     chunked,
+    datasets_of,
+    instant_text,
 )
 
 __all__ = [
@@ -95,8 +100,8 @@ def _name(component_id: str) -> str:
 
 
 def write_generic_data(
-    dataset: DataSetOut,
-    series: Iterable[SeriesOut],
+    dataset: DataSetOut | DataSets,
+    series: Iterable[SeriesOut] | None = None,
     *,
     detail: str = "full",
     dimension_at_observation: str = "TIME_PERIOD",
@@ -104,13 +109,14 @@ def write_generic_data(
     labels: Labels | None = None,
 ) -> Iterator[bytes]:
     """SDMX-ML 2.1 ``GenericData``, streamed (see the module docstring); ``labels`` unused."""
-    layout = check_request(dataset, detail, dimension_at_observation)
-    return _write(_Generic("GenericData"), dataset, series, layout, detail, header)
+    first, pairs, several = datasets_of(dataset, series)
+    layout = check_request(first, detail, dimension_at_observation)
+    return _write(_Generic("GenericData"), first, pairs, several, layout, detail, header)
 
 
 def write_generic_time_series_data(
-    dataset: DataSetOut,
-    series: Iterable[SeriesOut],
+    dataset: DataSetOut | DataSets,
+    series: Iterable[SeriesOut] | None = None,
     *,
     detail: str = "full",
     dimension_at_observation: str = "TIME_PERIOD",
@@ -118,13 +124,15 @@ def write_generic_time_series_data(
     labels: Labels | None = None,
 ) -> Iterator[bytes]:
     """SDMX-ML 2.1 ``GenericTimeSeriesData``: time at observation only (``ValueError`` else)."""
-    layout = check_request(dataset, detail, dimension_at_observation, time_series=True)
-    return _write(_Generic("GenericTimeSeriesData"), dataset, series, layout, detail, header)
+    first, pairs, several = datasets_of(dataset, series)
+    layout = check_request(first, detail, dimension_at_observation, time_series=True)
+    writer = _Generic("GenericTimeSeriesData")
+    return _write(writer, first, pairs, several, layout, detail, header)
 
 
 def write_structure_specific_data(
-    dataset: DataSetOut,
-    series: Iterable[SeriesOut],
+    dataset: DataSetOut | DataSets,
+    series: Iterable[SeriesOut] | None = None,
     *,
     detail: str = "full",
     dimension_at_observation: str = "TIME_PERIOD",
@@ -132,14 +140,15 @@ def write_structure_specific_data(
     labels: Labels | None = None,
 ) -> Iterator[bytes]:
     """SDMX-ML 2.1 ``StructureSpecificData``, streamed (see the module docstring)."""
-    layout = check_request(dataset, detail, dimension_at_observation)
-    writer = _StructureSpecific("StructureSpecificData", dataset.rules.measure_id)
-    return _write(writer, dataset, series, layout, detail, header)
+    first, pairs, several = datasets_of(dataset, series)
+    layout = check_request(first, detail, dimension_at_observation)
+    writer = _StructureSpecific("StructureSpecificData", first.rules.measure_id)
+    return _write(writer, first, pairs, several, layout, detail, header)
 
 
 def write_structure_specific_time_series_data(
-    dataset: DataSetOut,
-    series: Iterable[SeriesOut],
+    dataset: DataSetOut | DataSets,
+    series: Iterable[SeriesOut] | None = None,
     *,
     detail: str = "full",
     dimension_at_observation: str = "TIME_PERIOD",
@@ -147,9 +156,10 @@ def write_structure_specific_time_series_data(
     labels: Labels | None = None,
 ) -> Iterator[bytes]:
     """SDMX-ML 2.1 ``StructureSpecificTimeSeriesData``: time at observation only."""
-    layout = check_request(dataset, detail, dimension_at_observation, time_series=True)
-    writer = _StructureSpecific("StructureSpecificTimeSeriesData", dataset.rules.measure_id)
-    return _write(writer, dataset, series, layout, detail, header)
+    first, pairs, several = datasets_of(dataset, series)
+    layout = check_request(first, detail, dimension_at_observation, time_series=True)
+    writer = _StructureSpecific("StructureSpecificTimeSeriesData", first.rules.measure_id)
+    return _write(writer, first, pairs, several, layout, detail, header)
 
 
 # ── Shared: header, dataset, the loop over series ──────────────────────────────────────────────
@@ -174,7 +184,8 @@ def _plan(layout: Layout, detail: str, rules_dimensions: tuple[str, ...]) -> _Pl
 def _write(
     writer: _Format,
     dataset: DataSetOut,
-    series: Iterable[SeriesOut],
+    pairs: Iterator[tuple[DataSetOut, Iterable[SeriesOut]]],
+    several: bool,
     layout: Layout,
     detail: str,
     header: MessageHeader | None,
@@ -182,19 +193,34 @@ def _write(
     if layout.flat and detail in ("serieskeysonly", "nodata"):  # series, said as such
         layout = check_request(dataset, detail, layout.time_dimension)
     plan = _plan(layout, detail, dataset.rules.dimension_ids)
-    head = writer.head(dataset, layout, header or MessageHeader())
+    head = writer.head(dataset, layout, header or MessageHeader(), action=not several)
     head += writer.dataset(dataset, plan)
-    pieces = _pieces(writer, series, plan)
+    pieces = _pieces(writer, pairs, plan)
     return chunked(head, pieces, lambda: f"</message:DataSet></message:{writer.root}>\n")
 
 
-def _pieces(writer: _Format, series: Iterable[SeriesOut], plan: _Plan) -> Iterator[str]:
-    if plan.flat:
-        for one in series:
-            yield from writer.flat_observations(one, plan)
-    else:
-        for one in series:
-            yield from writer.series(one, plan)
+def _pieces(
+    writer: _Format, pairs: Iterator[tuple[DataSetOut, Iterable[SeriesOut]]], plan: _Plan
+) -> Iterator[str]:
+    for index, (dataset, series) in enumerate(pairs):
+        if index:  # the first dataset was opened in the head
+            yield f"</message:DataSet>\n{writer.dataset(dataset, plan)}"
+        if plan.flat:
+            for one in series:
+                yield from writer.flat_observations(one, plan)
+        else:
+            for one in series:
+                yield from writer.series(one, plan)
+
+
+def _validity(dataset: DataSetOut, prefix: str) -> str:
+    """The ``validFromDate`` / ``validToDate`` XML attributes of a dataset that has them."""
+    text = ""
+    if dataset.valid_from is not None:
+        text += f' {prefix}validFromDate="{instant_text(dataset.valid_from)}"'
+    if dataset.valid_to is not None:
+        text += f' {prefix}validToDate="{instant_text(dataset.valid_to)}"'
+    return text
 
 
 def _key_values(series: SeriesOut, dimensions: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -229,7 +255,9 @@ class _Format:
     def structure_attributes(self, dataset: DataSetOut, layout: Layout) -> str:
         return f' dimensionAtObservation="{_esc(layout.dimension_at_observation)}"'
 
-    def head(self, dataset: DataSetOut, layout: Layout, header: MessageHeader) -> str:
+    def head(
+        self, dataset: DataSetOut, layout: Layout, header: MessageHeader, *, action: bool = True
+    ) -> str:
         ref = dataset.dataflow
         element, cls, package = _STRUCTURE_REFS[ref.kind]
         parts = [
@@ -248,7 +276,8 @@ class _Format:
             f' version="{_esc(ref.version)}" class="{cls}" package="{package}"/>',
             f"</common:{element}></message:Structure>\n",
         ]
-        parts.append(f"<message:DataSetAction>{dataset.action}</message:DataSetAction>\n")
+        if action:  # one dataset: its action; several have their own, each on its DataSet
+            parts.append(f"<message:DataSetAction>{dataset.action}</message:DataSetAction>\n")
         parts.append("</message:Header>\n")
         return "".join(parts)
 
@@ -280,7 +309,8 @@ class _Generic(_Format):
         return f' xmlns:generic="{_GENERIC_NS}"'
 
     def dataset(self, dataset: DataSetOut, plan: _Plan) -> str:
-        text = f'<message:DataSet structureRef="{dataset.structure_id}" action="{dataset.action}">'
+        text = f'<message:DataSet structureRef="{dataset.structure_id}" action="{dataset.action}"'
+        text += f"{_validity(dataset, '')}>"
         if plan.attributes:
             text += _generic_values("Attributes", dataset.dataset_attributes.items())
         return text + "\n"
@@ -374,7 +404,7 @@ class _StructureSpecific(_Format):
         return (
             f'<message:DataSet ss:structureRef="{dataset.structure_id}"'
             f' ss:dataScope="DataStructure" xsi:type="ns1:DataSetType"'
-            f' ss:action="{dataset.action}"{attributes}>\n'
+            f' ss:action="{dataset.action}"{_validity(dataset, "ss:")}{attributes}>\n'
         )
 
     def series(self, series: SeriesOut, plan: _Plan) -> Iterator[str]:

@@ -10,7 +10,10 @@ inserts or overwrites observations; Replace first removes every stored observati
 it sends (SDMX 3.0 series-level replacement) then inserts; Delete removes the observations it
 names, or whole series when it sends a series without observations; last, the observation
 summary of every touched series (count, first and last period, last writer) is recomputed in one
-UPDATE, so availability queries need not scan observations. Nothing here commits: the
+UPDATE, so availability queries need not scan observations. Before a stored observation is
+overwritten or deleted, one INSERT ... SELECT per step copies its value, with the submission that
+wrote it and this one, into ``observation_revision`` (the history ``includeHistory`` answers
+from). Nothing here commits: the
 caller commits only a clean submission and rolls everything back otherwise, so the store never
 holds half a file. Submissions to one dataflow are serialised (SQLite has a single writer;
 PostgreSQL takes a transaction-scoped advisory lock on the dataflow URN). ``observation_views``
@@ -400,12 +403,27 @@ class DataWriter:
         staged = self._count(f"SELECT COUNT(*) FROM ({staged_pairs}) s", [index])
         counts.replaced += existing
         counts.added += staged - existing
+        if existing:  # history: the values about to be overwritten (none on a first submission)
+            self._keep(
+                f"FROM ({staged_pairs}) s JOIN observation o "
+                "ON o.series_id = s.series_id AND o.time_period = s.time_period",
+                [index],
+                deleted=False,
+            )
         if replace:
             in_series = f"SELECT DISTINCT series_id FROM {_STAGE} WHERE dataset = ?"
             before = self._count(
                 f"SELECT COUNT(*) FROM observation WHERE series_id IN ({in_series})", [index]
             )
             counts.deleted += before - existing
+            if before > existing:  # history: the values the series-level replacement removes
+                self._keep(
+                    f"FROM observation o WHERE o.series_id IN ({in_series}) AND NOT EXISTS "
+                    f"(SELECT 1 FROM {_STAGE} n WHERE n.dataset = ? "
+                    "AND n.series_id = o.series_id AND n.time_period = o.time_period)",
+                    [index, index],
+                    deleted=True,
+                )
             self._execute(
                 f"DELETE FROM observation WHERE series_id IN ({in_series})", [index]
             ).close()
@@ -432,6 +450,23 @@ class DataWriter:
         ).close()
 
     def _delete(self, index: int) -> int:
+        distinct = "DISTINCT " if self._repeats else ""
+        named = (
+            f"SELECT {distinct}series_id, time_period FROM {_STAGE} WHERE dataset = ? "
+            "AND time_period <> ?"
+        )
+        whole = f"SELECT series_id FROM {_STAGE} WHERE dataset = ? AND time_period = ?"
+        self._keep(  # history: the values about to be deleted
+            f"FROM ({named}) s JOIN observation o "
+            "ON o.series_id = s.series_id AND o.time_period = s.time_period",
+            [index, _WHOLE_SERIES],
+            deleted=True,
+        )
+        self._keep(
+            f"FROM observation o WHERE o.series_id IN ({whole})",
+            [index, _WHOLE_SERIES],
+            deleted=True,
+        )
         cursor = self._execute(
             "DELETE FROM observation WHERE (series_id, time_period) IN "
             f"(SELECT series_id, time_period FROM {_STAGE} WHERE dataset = ? "
@@ -440,7 +475,6 @@ class DataWriter:
         )
         deleted = int(cursor.rowcount or 0)
         cursor.close()
-        whole = f"SELECT series_id FROM {_STAGE} WHERE dataset = ? AND time_period = ?"
         cursor = self._execute(
             f"DELETE FROM observation WHERE series_id IN ({whole})", [index, _WHOLE_SERIES]
         )
@@ -448,6 +482,34 @@ class DataWriter:
         cursor.close()
         self._execute(f"DELETE FROM series WHERE id IN ({whole})", [index, _WHOLE_SERIES]).close()
         return deleted
+
+    def _keep(self, source: str, params: Sequence[Any], *, deleted: bool) -> None:
+        """History: copy into ``observation_revision`` the stored observations ``o`` that
+        ``source`` (a ``FROM`` clause naming them ``o``) selects, superseded by this submission.
+
+        One INSERT ... SELECT (it finds nothing on a first submission). Values this submission
+        wrote itself (in an earlier dataset of the same message) are not kept: they were never
+        in effect. When such a value is deleted, the earlier value it had overwritten, already
+        kept, is marked deleted instead of overwritten (what the submission did in the end).
+        """
+        observations = f"SELECT o.* {source}"
+        self._execute(
+            "INSERT INTO observation_revision (dataflow_urn, series_id, series_key, provider, "
+            "time_period, period_start, period_end, obs_value, attributes, submission_id, "
+            "superseded_by, deleted) SELECT r.dataflow_urn, o.series_id, r.series_key, "
+            "r.provider, o.time_period, o.period_start, o.period_end, o.obs_value, "
+            f"o.attributes, o.submission_id, ?, {'TRUE' if deleted else 'FALSE'} "
+            f"FROM ({observations}) o JOIN series r ON r.id = o.series_id "
+            "WHERE o.submission_id <> ?",
+            [self.submission_id, *params, self.submission_id],
+        ).close()
+        if deleted and len(self._actions) > 1:
+            self._execute(
+                "UPDATE observation_revision SET deleted = TRUE WHERE superseded_by = ? "
+                "AND deleted = FALSE AND (series_id, time_period) IN (SELECT o.series_id, "
+                f"o.time_period FROM ({observations}) o WHERE o.submission_id = ?)",
+                [self.submission_id, *params, self.submission_id],
+            ).close()
 
     def series_count(self) -> int:
         """Distinct series written by this submission (staged in any non-Delete dataset)."""

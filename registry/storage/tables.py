@@ -215,6 +215,38 @@ class ObservationValueRow(SQLModel, table=True):
     submission_id: int
 
 
+class ObservationRevisionRow(SQLModel, table=True):
+    """An earlier value of an observation: what a later submission overwrote or deleted.
+
+    ``submission_id`` wrote the value, ``superseded_by`` overwrote it with a new value
+    (``deleted`` false) or deleted it (``deleted`` true): the value was valid from the time of
+    the first submission to the time of the second (``includeHistory=true`` data queries).
+    Written by ``registry.storage.data.DataWriter`` before it overwrites or deletes stored
+    observations. The series is named by key, provider and dataflow as well as by id, since a
+    whole-series Delete removes the series row; no foreign keys, as for observations.
+    """
+
+    __tablename__ = "observation_revision"
+    __table_args__ = (
+        Index("ix_observation_revision_flow", "dataflow_urn", "series_key"),
+        Index("ix_observation_revision_superseded", "superseded_by"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataflow_urn: str = Field(max_length=500)
+    series_id: int
+    series_key: str = Field(max_length=1000)
+    provider: str | None = Field(default=None, max_length=300)
+    time_period: str = Field(max_length=100)
+    period_start: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    period_end: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    obs_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    attributes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    submission_id: int
+    superseded_by: int
+    deleted: bool = False
+
+
 class DataSetAttributeRow(SQLModel, table=True):
     """The value of an attribute attached to the whole data of a dataflow (dataset level)."""
 
