@@ -72,6 +72,10 @@ class Catalog:
     def records(self, urns: Collection[str]) -> list[ArtefactRecord]:
         return artefacts.records(self.session, urns)
 
+    def structure_marker(self) -> str | None:
+        """Changes with every committed structure write (``artefacts.structure_marker``)."""
+        return artefacts.structure_marker(self.session)
+
     def load(self, urn: str) -> MaintainableArtefact:
         found = artefacts.get_sdmx_ml(self.session, urn)
         if found is None:

@@ -8,13 +8,22 @@ attached to the dataflow, its DSD or the provider's provision agreement) and the
 the submission record. Problems become ``FlowProblem`` with a report code: ``NO_STRUCTURE``,
 ``UNKNOWN_STRUCTURE``, ``STRUCTURE_MISMATCH`` or ``NOT_AUTHORISED`` (the provider has no
 provision agreement for the dataflow).
+
+``flow_context`` (used by every submission, data query and availability query) keeps what it
+builds in ``FLOW_CACHE``, a per-process, thread-safe LRU keyed on the dataflow, the agreement and
+the structure clock's marker (``Catalog.structure_marker``, one cheap read per call): any
+structure write, by any process, changes the marker, so the next call rebuilds. Callers share
+the cached DSD, codelists and rules and must not mutate them; each gets its own ``structures``
+and ``codelists`` dicts.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from sdmx.model import common, v21
@@ -26,14 +35,26 @@ from registry.storage.records import ArtefactRecord
 from registry.structure_types import parse_urn, urn_of
 from registry.validation.data import FlowRules, compile_rules
 
-__all__ = ["FlowContext", "FlowProblem", "flow_context", "latest_dataflows", "resolve_flow"]
+__all__ = [
+    "FLOW_CACHE",
+    "FlowContext",
+    "FlowContextCache",
+    "FlowProblem",
+    "flow_context",
+    "latest_dataflows",
+    "resolve_flow",
+]
 
 _FLOW_NAME = re.compile(r"(?:([\w.@$-]+):)?([\w@$-]+)(?:\(([\w.+~*-]+)\))?")
 
 
 @dataclass(frozen=True)
 class FlowContext:
-    """Everything a submission needs about the structures its data follows."""
+    """Everything a submission needs about the structures its data follows.
+
+    ``dsd``, ``rules`` and the codelists are shared with ``FLOW_CACHE`` and other requests:
+    read them, never change them (``Catalog.load`` gives an own copy to trim or edit).
+    """
 
     dataflow_urn: str
     dataflow: str  # "AGENCY:ID(VERSION)"
@@ -154,8 +175,77 @@ def resolve_flow(
     return flow_context(catalog, flow_urn, agreement_urn)
 
 
+_CacheKey = tuple[str, str, str | None]  # (structure marker, dataflow URN, agreement URN)
+
+
+class FlowContextCache:
+    """A thread-safe LRU of built ``FlowContext`` values (see the module docstring).
+
+    Entries of an older marker are never hit again and leave as the least recently used; at most
+    ``maxsize`` are kept (each holds one DSD with its codelists and compiled rules).
+    """
+
+    def __init__(self, maxsize: int = 64) -> None:
+        self.maxsize = maxsize
+        self._items: OrderedDict[_CacheKey, FlowContext] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: _CacheKey) -> FlowContext | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: _CacheKey, context: FlowContext) -> None:
+        with self._lock:
+            self._items[key] = context
+            self._items.move_to_end(key)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+
+FLOW_CACHE = FlowContextCache()
+
+
 def flow_context(catalog: Catalog, flow_urn: str, agreement_urn: str | None = None) -> FlowContext:
-    """The structures of one dataflow (and of the provider's agreement, when given)."""
+    """The structures of one dataflow (and of the provider's agreement, when given), from
+    ``FLOW_CACHE`` while the stored structures are unchanged."""
+    marker = catalog.structure_marker()
+    if marker is None:  # no clock row: nothing tells when structures change, so never cache
+        return _build_flow_context(catalog, flow_urn, agreement_urn)
+    key = (marker, flow_urn, agreement_urn)
+    context = FLOW_CACHE.get(key)
+    if context is None:
+        context = _build_flow_context(catalog, flow_urn, agreement_urn)
+        FLOW_CACHE.put(key, context)
+    return _own_copy(context)
+
+
+def _own_copy(context: FlowContext) -> FlowContext:
+    """The context with its own dicts (and lists in them), the sdmx1 objects and rules shared."""
+    structures = {k: list(v) if isinstance(v, list) else v for k, v in context.structures.items()}
+    return replace(context, structures=structures, codelists=dict(context.codelists))
+
+
+def _build_flow_context(
+    catalog: Catalog, flow_urn: str, agreement_urn: str | None = None
+) -> FlowContext:
+    """The structures of one dataflow, read and compiled from the catalogue."""
     flow_refs = catalog.refs_from([flow_urn]).get(flow_urn, set())
     dsd_urns = sorted(u for u in flow_refs if ".DataStructure=" in u)
     if not dsd_urns:

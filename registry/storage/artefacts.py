@@ -1,21 +1,30 @@
 """SQL for structures: artefact rows, the reference-edge table and the change clock.
 
 Every function takes an open ``Session`` and leaves transaction control to the caller (one
-structure message = one transaction). Rows go out as frozen ``ArtefactRecord`` values and canonical
-SDMX-ML text, never as ORM objects, so the layers above stay free of SQL.
+structure message = one transaction). ``save`` and ``remove`` first replace the structure clock's
+marker (``structure_marker``), so caches of structures in any process see the change. Rows go out
+as frozen ``ArtefactRecord`` values and canonical SDMX-ML text, never as ORM objects, so the
+layers above stay free of SQL.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import overload
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session, col
 
 from registry.storage.records import ArtefactRecord
-from registry.storage.tables import ArtefactRefRow, ArtefactRow, AuditRow, utcnow
+from registry.storage.tables import (
+    ArtefactRefRow,
+    ArtefactRow,
+    AuditRow,
+    StructureClockRow,
+    utcnow,
+)
 
 _CHUNK = 500  # bound IN (...) lists well under every backend's parameter limit
 
@@ -134,6 +143,7 @@ def save(
     references: Collection[str],
 ) -> None:
     """Insert or overwrite one artefact version and replace its outgoing reference edges."""
+    _touch(session)
     row = session.scalars(select(ArtefactRow).where(col(ArtefactRow.urn) == urn)).first()
     now = utcnow()
     if row is None:
@@ -161,6 +171,7 @@ def save(
 
 def remove(session: Session, urn: str) -> bool:
     """Delete one artefact and its outgoing edges; False if it was not stored."""
+    _touch(session)
     session.execute(delete(ArtefactRefRow).where(col(ArtefactRefRow.from_urn) == urn))
     result = session.execute(delete(ArtefactRow).where(col(ArtefactRow.urn) == urn))
     session.flush()
@@ -174,3 +185,27 @@ def count(session: Session) -> int:
 def last_change(session: Session) -> datetime | None:
     """When structures last changed (any create, replace or delete), from the audit trail."""
     return aware(session.scalar(select(func.max(AuditRow.at))))
+
+
+def structure_marker(session: Session) -> str | None:
+    """A value that changes with every committed structure write (a new random one each time, so
+    it never repeats, even in a database re-created under the same URL); None without the row."""
+    stmt = select(col(StructureClockRow.marker)).where(col(StructureClockRow.id) == 1)
+    return session.scalars(stmt).first()
+
+
+def _touch(session: Session) -> None:
+    """Give the structure clock a new marker in the caller's transaction.
+
+    Called before any artefact row is written, so every structure-writing transaction takes the
+    clock row's lock first (on PostgreSQL): writers queue on it instead of deadlocking on rows.
+    """
+    marker, now = uuid.uuid4().hex, utcnow()
+    result = session.execute(
+        update(StructureClockRow)
+        .where(col(StructureClockRow.id) == 1)
+        .values(marker=marker, changed_at=now)
+    )
+    if not getattr(result, "rowcount", 0):  # a database whose row was removed
+        session.add(StructureClockRow(id=1, marker=marker, changed_at=now))
+        session.flush()

@@ -3,7 +3,8 @@
 Structures are not exploded into tables: each maintainable artefact version is one ``ArtefactRow``
 holding its canonical SDMX-ML 2.1 text plus the index columns queries filter on, and
 ``ArtefactRefRow`` records which artefact references which (the reference graph behind
-``references=parents|children|…`` and the delete guard). Users, their hashed tokens and an audit
+``references=parents|children|…`` and the delete guard); ``StructureClockRow`` changes with every
+structure write, for caches of structures. Users, their hashed tokens and an audit
 trail of every write complete the schema. JSON columns hold payload only and are never filtered on.
 Alembic migrations (``alembic/versions``) must match these classes; a test checks it.
 """
@@ -97,6 +98,19 @@ class AuditRow(SQLModel, table=True):
     action: str = Field(max_length=40)
     target: str = Field(max_length=500, index=True)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class StructureClockRow(SQLModel, table=True):
+    """One row whose ``marker`` every structure write (save or delete) replaces with a new random
+    value in the writer's transaction, so that a cache of structures built by any process can
+    tell from one cheap read whether the stored structures changed since (see
+    ``registry.storage.artefacts.structure_marker``)."""
+
+    __tablename__ = "structure_clock"
+
+    id: int | None = Field(default=None, primary_key=True)
+    marker: str = Field(max_length=32)
+    changed_at: datetime = _ts(nullable=False)
 
 
 class MetadataReportRow(SQLModel, table=True):
