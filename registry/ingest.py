@@ -11,9 +11,13 @@ area become ``DUPLICATE_OBSERVATION`` (different content, an error) or ``REPEATE
 (identical, a warning). Delete datasets never create series: they stage the observations or
 whole series they name, a partial key (wildcard) naming every stored series it matches. Nothing
 here decides to commit; ``store`` applies the staged data when the caller has decided to.
-Staging runs in one background thread, one batch behind: the database engine does its work
-without the GIL, so reading and validating the next batch overlap it; the thread and this code
-never use the connection at the same time (``_wait`` comes before every other use).
+The first run of rows of a series created in the first dataset (Append or Information) is
+written straight into the store, its repeated periods caught here and its summary (count, first
+and last period) computed here; later rows of the series are staged (see
+``registry.storage.data``). Writing runs in one background thread, one batch behind: the
+database engine does its work without the GIL, so reading and validating the next batch overlap
+it; the thread and this code never use the connection at the same time (``_wait`` comes before
+every other use).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ __all__ = ["BATCH_SIZE", "Ingest"]
 BATCH_SIZE = 5_000
 _CACHE_LIMIT = 50_000  # distinct periods, attribute combinations and series keys remembered
 _Key = tuple[str | None, ...]
+_RunEntry = tuple[int, str | None, str | None, int, int]  # location, value, attributes, span
 
 
 def _wildcards(row: ObservationRow) -> ObservationRow:
@@ -46,6 +51,12 @@ def _wildcards(row: ObservationRow) -> ObservationRow:
         return row
     dims = {k: v for k, v in row.dimensions.items() if v != ""}
     return row._replace(dimensions=dims, value=row.value or None)
+
+
+def _run_summary(sid: int, run: Mapping[str, _RunEntry]) -> tuple[int, int, int, int]:
+    """(series, observation count, first period start, last period end) of a straight run."""
+    entries = run.values()
+    return sid, len(run), min(e[3] for e in entries), max(e[4] for e in entries)
 
 
 class Ingest:
@@ -96,6 +107,13 @@ class Ingest:
         self._dataset = -1
         self._delete = False
         self._replace = False
+        # Straight writes (see ``_rows``): whether this dataset may, the series created in it and
+        # not yet met, the series of the current run of rows and its periods (None: staged).
+        self._direct = False
+        self._fresh: set[int] = set()
+        self._run_sid = -1
+        self._run: dict[str, _RunEntry] | None = None
+        self._ended: list[tuple[int, int, int, int]] = []  # (series, count, first start, last end)
 
     # -- the stream ----------------------------------------------------------------------------
 
@@ -137,6 +155,9 @@ class Ingest:
         self._dataset = event.index
         self._delete = action == "Delete"
         self._replace = action == "Replace"
+        self._direct = event.index == 0 and action in ("Append", "Information")
+        self._end_run()
+        self._fresh.clear()
         self.writer.begin_dataset(event.index, "Append" if action == "Information" else action)
         if event.structure is not None:
             self._check_structure(event)
@@ -190,6 +211,14 @@ class Ingest:
         last_values = self._last_series_values
         staged: list[tuple[Any, ...]] = []  # StagedRow fields; plain tuples are cheaper
         append = staged.append
+        direct: list[tuple[Any, ...]] = []  # observation rows written straight (see below)
+        direct_append = direct.append
+        ended = self._ended
+        repeats: list[Duplicate] = []
+        straight = self._direct
+        fresh = self._fresh
+        run_sid, run = self._run_sid, self._run
+        submission = self.writer.submission_id
         observations = 0
         previous: tuple[int, int] = (-1, -1)  # (series id, number of attributes) of the last row
         for row, key in zip(rows, keys, strict=True):
@@ -224,13 +253,50 @@ class Ingest:
             text = attr_json.get(combo, "")
             if text == "":
                 text = self._attributes_json(combo)
-            where = location[1] if location[1] is not None else location[0]
-            append((dataset, sid, period, span[0], span[1], value, text, where or 0))
+            where = (location[1] if location[1] is not None else location[0]) or 0
+            if straight:
+                # The first run of rows of a series created in this (first, Append) dataset goes
+                # straight into ``observation``: nothing stored can conflict with it, and its
+                # repeated periods are caught here. Later runs of the series are staged; the
+                # writer checks them against these rows at the end (``duplicates``).
+                if sid != run_sid:
+                    if run:
+                        ended.append(_run_summary(run_sid, run))
+                    run_sid = sid
+                    if sid in fresh:
+                        fresh.discard(sid)
+                        run = {}
+                    else:
+                        run = None
+                if run is not None:
+                    first = run.get(period)
+                    if first is None:
+                        run[period] = (where, value, text, span[0], span[1])  # type: ignore[assignment]
+                        direct_append((sid, period, span[0], span[1], value, text, submission))
+                    else:
+                        repeats.append(
+                            Duplicate(
+                                sid,
+                                ".".join(key),  # type: ignore[arg-type]
+                                period,
+                                where,
+                                value,
+                                text,
+                                first[0],
+                                first[1],
+                                first[2],
+                            )
+                        )
+                    continue
+            append((dataset, sid, period, span[0], span[1], value, text, where))
         self.observations += observations
+        self._run_sid, self._run = run_sid, run
+        if repeats:
+            self._duplicates(repeats)
         if self._dataset_attrs:
             self._row_dataset_values(rows)
-        if staged:
-            self._stage(staged)
+        if staged or direct:
+            self._stage(staged, direct)
 
     def _span(self, period: str) -> tuple[int | None, int | None]:
         try:
@@ -327,6 +393,8 @@ class Ingest:
         if new:
             for text, info in self.writer.create_series(new).items():
                 self._series[by_text[text]] = info.id
+                if self._direct:
+                    self._fresh.add(info.id)
 
     def _foreign(self, owner: str | None) -> bool:
         provider = self.writer.provider
@@ -399,12 +467,24 @@ class Ingest:
 
     # -- staging in the background ---------------------------------------------------------------
 
-    def _stage(self, staged: Sequence[StagedRow] | Sequence[tuple[Any, ...]]) -> None:
-        """Hand a batch to the staging thread (after the previous one is done)."""
+    def _stage(
+        self,
+        staged: Sequence[StagedRow] | Sequence[tuple[Any, ...]],
+        direct: Sequence[tuple[Any, ...]] = (),
+    ) -> None:
+        """Hand a batch to the writing thread (after the previous one is done), with the
+        summaries of the straight runs ended so far."""
         self._wait()
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="stage")
-        self._pending = self._pool.submit(self.writer.stage, staged)
+        ended, self._ended = self._ended, []
+        self._pending = self._pool.submit(self.writer.write, direct, ended, staged)
+
+    def _end_run(self) -> None:
+        """The current straight run (if any) is over: keep its summary for the writer."""
+        if self._run:
+            self._ended.append(_run_summary(self._run_sid, self._run))
+        self._run_sid, self._run = -1, None
 
     def _wait(self) -> None:
         """Let the staging thread finish its batch (before the connection is used here)."""
@@ -425,6 +505,9 @@ class Ingest:
 
     def finish(self) -> None:
         """Report what only the end tells (duplicates on PostgreSQL, missing attributes…)."""
+        self._end_run()
+        if self._ended:
+            self._stage(())
         self._wait()
         self._duplicates(self.writer.duplicates())
         self.validator.finish()

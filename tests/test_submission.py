@@ -315,6 +315,58 @@ def test_duplicates_are_found_at_any_distance(
     assert _table_counts(lfs) == before
 
 
+def test_duplicates_next_to_each_other_in_a_new_series(
+    lfs: sqlalchemy.engine.Engine, tmp_path: Path
+) -> None:
+    """Rows of a new series' first run go straight into the store: repeats are caught there."""
+    rows = [_row(K1, "2020-Q1", "1"), _row(K1, "2020-Q2", "2"), _row(K1, "2020-Q2", "2")]
+    record = _submit(lfs, _csv(tmp_path / "repeat.csv", rows), provider=BENCH)
+    report = report_json(record)
+    assert record.status == "accepted", report["findings"]
+    assert report["counts_by_code"] == {"REPEATED_OBSERVATION": 1}
+    assert report["findings"][0]["row"] == 4
+    assert (record.counts["observations"], record.counts["added"]) == (3, 2)
+    assert _values(lfs) == {(K1, "2020-Q1"): "1", (K1, "2020-Q2"): "2"}
+    before = _table_counts(lfs)
+    rows = [_row(K2, "2021-Q1", "1"), _row(K2, "2021-Q1", "9")]
+    record = _submit(lfs, _csv(tmp_path / "conflict.csv", rows), provider=BENCH)
+    report = report_json(record)
+    assert record.status == "rejected"
+    assert report["counts_by_code"] == {"DUPLICATE_OBSERVATION": 1}
+    (dup,) = report["findings"]
+    assert (dup["row"], dup["series_key"], dup["period"], dup["value"]) == (3, K2, "2021-Q1", "9")
+    assert "'1'" in dup["message"]
+    assert _table_counts(lfs) == before
+
+
+@pytest.mark.parametrize("action", ["Information", "Append", "Replace"])
+def test_series_sent_in_several_runs_are_stored_whole(
+    lfs: sqlalchemy.engine.Engine, tmp_path: Path, action: str
+) -> None:
+    """A file not sorted by series (periods interleaved) stores every row once, counted once."""
+    periods = [f"2020-Q{q}" for q in range(1, 5)]
+    rows = [
+        _row(key, p, f"{i}.{n}") for n, p in enumerate(periods) for i, key in enumerate((K1, K2))
+    ]
+    record = _submit(lfs, _csv(tmp_path / "interleaved.csv", rows), provider=BENCH, action=action)
+    assert record.status == "accepted", report_json(record)["findings"]
+    assert record.counts == {
+        "series": 2,
+        "observations": 8,
+        "added": 8,
+        "replaced": 0,
+        "deleted": 0,
+    }
+    assert _values(lfs) == {
+        (key, p): f"{i}.{n}" for n, p in enumerate(periods) for i, key in enumerate((K1, K2))
+    }
+    with lfs.connect() as conn:
+        summaries = conn.execute(
+            sqlalchemy.text("SELECT series_key, observation_count FROM series ORDER BY series_key")
+        ).all()
+    assert [tuple(s) for s in summaries] == sorted([(K1, 4), (K2, 4)])
+
+
 # ── records, dry runs, resubmission ─────────────────────────────────────────────────────────────
 
 

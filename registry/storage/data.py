@@ -1,10 +1,15 @@
 """SQL for data: stage one submission's observations, find duplicates, merge them into the store.
 
 A ``DataWriter`` works inside the caller's open transaction for one submission of one dataflow.
-Series are resolved (and created) in batches by key; observations go, in batches of plain tuples,
-into a per-transaction temporary staging table (SQLite: ``INSERT OR IGNORE`` into a ``WITHOUT
-ROWID`` table keyed by dataset, series and period, a batch with fewer inserts than rows holding the
-duplicates; PostgreSQL: ``COPY``, duplicates found by one ``GROUP BY`` at the end). ``merge`` then
+Series are resolved (and created) in batches by key. Observations of a series created by this
+submission, in its first run of rows of the first (Append) dataset, go straight into
+``observation`` (``write``: nothing stored can conflict with them; SQLite takes each batch as one
+JSON array, parsed and inserted without the GIL, PostgreSQL ``COPY``), with the series' summary;
+every other observation goes, in batches of plain tuples, into a per-transaction temporary staging
+table (SQLite: ``INSERT OR IGNORE`` into a ``WITHOUT ROWID`` table keyed by dataset, series and
+period, a batch with fewer inserts than rows holding the duplicates; PostgreSQL: ``COPY``,
+duplicates found by one ``GROUP BY`` at the end; staged rows repeating a row written straight are
+found at the end too). ``merge`` then
 applies each dataset in order with its SDMX action, set-wise in SQL: Append (and Information)
 inserts or overwrites observations; Replace first removes every stored observation of each series
 it sends (SDMX 3.0 series-level replacement) then inserts; Delete removes the observations it
@@ -34,8 +39,22 @@ from registry.storage.data_read import decode_json as _json
 
 _CHUNK = 500  # keys per IN (...) list, well under every backend's parameter limit
 _STAGE = "stage_obs"
+_FRESH = "fresh_series"  # series created by this submission whose first rows went straight in
+_DIRECT_COLUMNS = (
+    "series_id, time_period, period_start, period_end, obs_value, attributes, submission_id"
+)
 _COLUMNS = (
     "dataset, series_id, time_period, period_start, period_end, obs_value, attributes, location"
+)
+_SQLITE_DIRECT_INSERT = (
+    f"INSERT INTO observation ({_DIRECT_COLUMNS}) SELECT "
+    + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(7))
+    + " FROM json_each(?)"
+)
+_SQLITE_STAGE_INSERT = (
+    f"INSERT OR IGNORE INTO {_STAGE} ({_COLUMNS}) SELECT "
+    + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(8))
+    + " FROM json_each(?)"
 )
 _WHOLE_SERIES = ""  # time_period of a staged Delete row that removes the whole series
 
@@ -113,6 +132,7 @@ class DataWriter:
         self.sqlite = connection.dialect.name == "sqlite"
         self._actions: dict[int, str] = {}
         self._repeats = False  # PostgreSQL: whether the staged rows hold repeated observations
+        self.direct_added = 0  # observations written straight into ``observation`` (``write``)
         if not self.sqlite:  # one writer per dataflow at a time (SQLite has one writer anyway)
             self._execute("SELECT pg_advisory_xact_lock(hashtext(?))", [dataflow_urn]).close()
         self._create_stage()
@@ -139,29 +159,41 @@ class DataWriter:
             "period_start BIGINT, period_end BIGINT, obs_value TEXT, attributes TEXT, "
             "location BIGINT NOT NULL"
         )
+        fresh_columns = (  # one row per series written straight: its observation summary
+            "series_id BIGINT PRIMARY KEY, n BIGINT NOT NULL, first_start BIGINT, last_end BIGINT"
+        )
         if self.sqlite:
             self._execute(f"DROP TABLE IF EXISTS temp.{_STAGE}")
             self._execute(
                 f"CREATE TEMP TABLE {_STAGE} ({columns}, "
                 "PRIMARY KEY (dataset, series_id, time_period)) WITHOUT ROWID"
             )
+            self._execute(f"DROP TABLE IF EXISTS temp.{_FRESH}")
+            self._execute(f"CREATE TEMP TABLE {_FRESH} ({fresh_columns})")
         else:
             self._execute(f"DROP TABLE IF EXISTS {_STAGE}")
             self._execute(f"CREATE TEMP TABLE {_STAGE} ({columns}) ON COMMIT DROP")
+            self._execute(f"DROP TABLE IF EXISTS {_FRESH}")
+            self._execute(f"CREATE TEMP TABLE {_FRESH} ({fresh_columns}) ON COMMIT DROP")
 
     def close(self) -> None:
-        """Drop the staging table (before the caller commits)."""
-        self._execute(f"DROP TABLE IF EXISTS {'temp.' if self.sqlite else ''}{_STAGE}")
+        """Drop the staging tables (before the caller commits)."""
+        for table in (_STAGE, _FRESH):
+            self._execute(f"DROP TABLE IF EXISTS {'temp.' if self.sqlite else ''}{table}")
 
     # -- series -------------------------------------------------------------------------------
 
     def find_series(self, keys: Sequence[str]) -> dict[str, SeriesInfo]:
         """The stored series among ``keys`` (series keys of this dataflow)."""
         found: dict[str, SeriesInfo] = {}
-        if not self.sqlite:  # one index probe per key (an IN list lets the planner scan the flow)
+        if not self.sqlite:
+            # One index probe per key, whatever the statistics say: while a submission creates
+            # series they are stale, and a join would scan every series of the dataflow per
+            # batch (the LIMIT keeps the planner from flattening the lateral subquery).
             cursor = self._execute(
-                "SELECT s.series_key, s.id, s.provider FROM unnest(?::text[]) AS k(series_key) "
-                "JOIN series s ON s.dataflow_urn = ? AND s.series_key = k.series_key",
+                "SELECT k.series_key, s.id, s.provider FROM unnest(?::text[]) AS k(series_key) "
+                "CROSS JOIN LATERAL (SELECT id, provider FROM series WHERE dataflow_urn = ? "
+                "AND series_key = k.series_key LIMIT 1) s",
                 [list(keys), self.dataflow_urn],
             )
             found = {key: SeriesInfo(sid, provider) for key, sid, provider in cursor.fetchall()}
@@ -180,6 +212,22 @@ class DataWriter:
 
     def create_series(self, series: Mapping[str, Mapping[str, str]]) -> dict[str, SeriesInfo]:
         """Create series (key → dimension values) that do not exist yet; return them all."""
+        if not self.sqlite:  # one statement, and the ids come back with it
+            cursor = self._execute(
+                "INSERT INTO series (dataflow_urn, series_key, dimensions, attributes, provider, "
+                "submission_id) SELECT ?, k, d::json, '{}', ?, ? "
+                "FROM unnest(?::text[], ?::text[]) AS v(k, d) RETURNING series_key, id",
+                [
+                    self.dataflow_urn,
+                    self.provider,
+                    self.submission_id,
+                    list(series),
+                    [json.dumps(dims) for dims in series.values()],
+                ],
+            )
+            created = {key: SeriesInfo(sid, self.provider) for key, sid in cursor.fetchall()}
+            cursor.close()
+            return created
         rows = [
             (self.dataflow_urn, key, json.dumps(dims), "{}", self.provider, self.submission_id)
             for key, dims in series.items()
@@ -274,6 +322,43 @@ class DataWriter:
     def begin_dataset(self, index: int, action: str) -> None:
         self._actions[index] = action
 
+    def write(
+        self,
+        direct: Sequence[tuple[Any, ...]],
+        fresh: Sequence[tuple[int, int, int, int]],
+        staged: Sequence[StagedRow] | Sequence[tuple[Any, ...]],
+    ) -> list[Duplicate]:
+        """Write a batch: ``direct`` rows straight into ``observation``, ``staged`` rows to stage.
+
+        ``direct`` rows (``_DIRECT_COLUMNS`` order) are observations of series this submission
+        created in its first dataset (Append or Information), sent in the series' first run of
+        rows and without a repeated period (the caller checks): nothing stored can conflict with
+        them, so no staging and no merge are needed. ``fresh`` gives, for each such series whose
+        run of rows has ended, its observation count, first period start and last period end
+        (its summary, unless later rows of the series were staged). Conflicts
+        with later rows of the same series are found by ``duplicates``. Returns the staged
+        batch's duplicates on SQLite (see ``stage``).
+        """
+        if direct:
+            self.direct_added += len(direct)
+            if self.sqlite:
+                # One statement per batch, its rows as one JSON array: SQLite parses and inserts
+                # them without holding the GIL (``executemany`` takes it back for every row,
+                # and waits for the reading thread each time), so reading and writing overlap.
+                self._execute(_SQLITE_DIRECT_INSERT, [json.dumps(direct)]).close()
+            else:
+                cursor = self._dbapi.cursor()
+                with cursor.copy(f"COPY observation ({_DIRECT_COLUMNS}) FROM STDIN") as copy:
+                    for row in direct:
+                        copy.write_row(row)
+                cursor.close()
+        if fresh:
+            self._executemany(
+                f"INSERT INTO {_FRESH} (series_id, n, first_start, last_end) VALUES (?, ?, ?, ?)",
+                fresh,
+            )
+        return self.stage(staged)
+
     def stage(self, rows: Sequence[StagedRow] | Sequence[tuple[Any, ...]]) -> list[Duplicate]:
         """Stage a batch; on SQLite, return its duplicates (PostgreSQL: see ``duplicates``)."""
         if not rows:
@@ -286,7 +371,7 @@ class DataWriter:
             cursor.close()
             return []
         before = self._dbapi.total_changes
-        self._executemany(f"INSERT OR IGNORE INTO {_STAGE} ({_COLUMNS}) VALUES ({_marks(8)})", rows)
+        self._execute(_SQLITE_STAGE_INSERT, [json.dumps(rows)]).close()  # see ``write``
         if self._dbapi.total_changes - before == len(rows):
             return []
         return self._sqlite_duplicates(rows)
@@ -331,7 +416,11 @@ class DataWriter:
         return keys
 
     def duplicates(self) -> Iterator[Duplicate]:
-        """PostgreSQL: every staged duplicate, streamed (on SQLite ``stage`` returned them)."""
+        """Duplicates known only at the end, streamed: staged rows of the first dataset that
+        repeat a row written straight into ``observation`` (both backends; they are then taken
+        out of the staging table, the first row winning), and on PostgreSQL every staged
+        duplicate (on SQLite ``stage`` returned them)."""
+        yield from self._fresh_duplicates()
         if self.sqlite:
             return
         cursor = self._dbapi.cursor(name="stage_duplicates")  # server-side: memory stays flat
@@ -354,9 +443,34 @@ class DataWriter:
             )
         cursor.close()
 
+    def _fresh_duplicates(self) -> Iterator[Duplicate]:
+        if not self.direct_added:
+            return
+        clash = (
+            f"FROM {_STAGE} s JOIN {_FRESH} f ON f.series_id = s.series_id "
+            "JOIN observation o ON o.series_id = s.series_id AND o.time_period = s.time_period "
+        )
+        # PostgreSQL: a server-side cursor, so that memory stays flat whatever the repeats
+        cursor = self._dbapi.cursor() if self.sqlite else self._dbapi.cursor(name="fresh_repeats")
+        cursor.execute(
+            "SELECT s.series_id, r.series_key, s.time_period, s.location, s.obs_value, "
+            f"s.attributes, o.obs_value, o.attributes {clash}"
+            "JOIN series r ON r.id = s.series_id WHERE s.dataset = 0 ORDER BY s.location"
+        )
+        found = 0
+        for sid, key, period, location, value, attrs, first_value, first_attrs in cursor:
+            found += 1
+            yield Duplicate(sid, key, period, location, value, attrs, 0, first_value, first_attrs)
+        cursor.close()
+        if found:  # the first row wins: the repeats are not merged
+            self._execute(
+                f"DELETE FROM {_STAGE} WHERE dataset = 0 AND (series_id, time_period) IN "
+                f"(SELECT s.series_id, s.time_period {clash}WHERE s.dataset = 0)"
+            ).close()
+
     def merge(self) -> MergeCounts:
         """Apply every staged dataset, in order, with its action (see the module docstring)."""
-        counts = MergeCounts()
+        counts = MergeCounts(added=self.direct_added)
         if not self.sqlite:  # the planner must know the staged volume; sorts stay in memory
             self._execute(f"ANALYZE {_STAGE}").close()
             self._execute("SET LOCAL work_mem = '64MB'").close()
@@ -371,10 +485,19 @@ class DataWriter:
     def _summarise(self) -> None:
         """Recompute the observation summary of every series this submission touched.
 
-        One set-wise UPDATE from an aggregate over the observations of the staged series; a
-        series left without observations keeps its row (it may still carry attributes) with a
-        count of 0. Series removed whole by a Delete have no row left to update.
+        A series written straight (``write``) and never staged takes the summary its run of
+        rows gave; every staged series gets one set-wise UPDATE from an aggregate over its
+        observations. A series left without observations keeps its row (it may still carry
+        attributes) with a count of 0. Series removed whole by a Delete have no row left.
         """
+        if self.direct_added:
+            self._execute(
+                "UPDATE series SET observation_count = f.n, first_period_start = f.first_start, "
+                "last_period_end = f.last_end, last_observation_submission_id = ? "
+                f"FROM {_FRESH} f WHERE series.id = f.series_id AND NOT EXISTS "
+                f"(SELECT 1 FROM {_STAGE} s WHERE s.series_id = f.series_id)",
+                [self.submission_id],
+            ).close()
         self._execute(
             "UPDATE series SET observation_count = a.n, first_period_start = a.first_start, "
             "last_period_end = a.last_end, last_observation_submission_id = a.last_submission "
@@ -515,7 +638,11 @@ class DataWriter:
         """Distinct series written by this submission (staged in any non-Delete dataset)."""
         deletes = [i for i, a in self._actions.items() if a == "Delete"]
         where = f" WHERE dataset NOT IN ({_marks(len(deletes))})" if deletes else ""
-        return self._count(f"SELECT COUNT(DISTINCT series_id) FROM {_STAGE}{where}", deletes)
+        return self._count(
+            f"SELECT COUNT(*) FROM (SELECT series_id FROM {_STAGE}{where} "
+            f"UNION SELECT series_id FROM {_FRESH}) t",
+            deletes,
+        )
 
 
 class ObservationView(NamedTuple):
