@@ -39,8 +39,9 @@ from registry.validation.report import Finding, ReportBuilder
 __all__ = ["BATCH_SIZE", "Ingest"]
 
 #: Events per batch: validation and staging work on lists of this size (memory stays bounded).
-BATCH_SIZE = 5_000
-_CACHE_LIMIT = 50_000  # distinct periods, attribute combinations and series keys remembered
+BATCH_SIZE = 2_500
+_CACHE_LIMIT = 50_000  # distinct periods and attribute combinations remembered
+_SERIES_LIMIT = 10_000  # series keys remembered (more are looked up again, batch by batch)
 _Key = tuple[str | None, ...]
 _RunEntry = tuple[int, str | None, str | None, int, int]  # location, value, attributes, span
 
@@ -98,8 +99,12 @@ class Ingest:
         self._series: dict[_Key, int] = {}  # key → series id; 0: skip (refused or absent)
         self._spans: dict[str, tuple[int | None, int | None]] = {}
         self._attr_json: dict[Any, str | None] = {}
+        # Series-level attribute values of the rows since the last batch was written (they go
+        # to the writer with it, so memory does not grow with the number of series), and the
+        # series whose stored values this submission has already replaced.
         self._last_series_values: dict[int, tuple[str | None, ...]] = {}
         self.series_values: dict[str, dict[int, dict[str, str]]] = {"merge": {}, "replace": {}}
+        self._replaced: set[int] = set()
         self.dataset_values: dict[str, str] = {}
         self.groups: list[GroupValues] = []
         self._pool: ThreadPoolExecutor | None = None
@@ -193,6 +198,8 @@ class Ingest:
             return [self._key_of(row[0]) for row in rows]
 
     def _rows(self, rows: list[ObservationRow]) -> None:
+        if len(self._series) > _SERIES_LIMIT:  # before the batch's keys are looked at: each
+            self._series.clear()  # key of the batch must be in the map once resolved
         keys = self._keys(rows)
         if self._delete:
             self._delete_rows(rows, keys)
@@ -222,7 +229,7 @@ class Ingest:
         observations = 0
         previous: tuple[int, int] = (-1, -1)  # (series id, number of attributes) of the last row
         for row, key in zip(rows, keys, strict=True):
-            sid = known.get(key)
+            sid = known[key]  # every key of the batch is resolved (0: refused or absent)
             dims, value, attrs, location, series_only = row
             # series-level values are looked at when the series or the attribute set changes
             if series_attrs and sid and previous != (sid, len(attrs)):
@@ -366,9 +373,6 @@ class Ingest:
         create: bool,
     ) -> None:
         """Map new series keys to stored series (creating them unless ``create`` is false)."""
-        if len(self._series) > _CACHE_LIMIT:
-            self._series.clear()
-            self._last_series_values.clear()
         texts = {k: ".".join(k) for k in missing if self._valid(k)}  # type: ignore[arg-type]
         for k in missing:
             if k not in texts:
@@ -428,7 +432,7 @@ class Ingest:
             period = row.dimensions.get(self._time) or ""
             where = row.location.row if row.location.row is not None else row.location.line
             if self._valid(key):
-                targets = [self._series.get(key, 0)]
+                targets = [self._series[key]]
             else:
                 partial = {d: v for d, v in zip(self._dims, key, strict=True) if v}
                 self._wait()
@@ -478,7 +482,42 @@ class Ingest:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="stage")
         ended, self._ended = self._ended, []
-        self._pending = self._pool.submit(self.writer.write, direct, ended, staged)
+        replace, merge = self._series_values_to_write()
+        self._pending = self._pool.submit(self._write, direct, ended, staged, replace, merge)
+
+    def _series_values_to_write(
+        self,
+    ) -> tuple[dict[int, dict[str, str]], dict[int, dict[str, str]]]:
+        """The series-level values gathered since the last write: (replacing, merged).
+
+        A Replace dataset replaces a series' stored values once; values of the same series in
+        later batches are merged into what it wrote (the first value of a component wins, as
+        the validator reports a contradicting one).
+        """
+        values = self.series_values
+        replace, merge = values["replace"], values["merge"]
+        self.series_values = {"merge": {}, "replace": {}}
+        self._last_series_values.clear()
+        for sid in [sid for sid in replace if sid in self._replaced]:
+            merge.setdefault(sid, {}).update(replace.pop(sid))
+        self._replaced.update(replace)
+        return replace, merge
+
+    def _write(
+        self,
+        direct: Sequence[tuple[Any, ...]],
+        ended: Sequence[tuple[int, int, int, int]],
+        staged: Sequence[StagedRow] | Sequence[tuple[Any, ...]],
+        replace: Mapping[int, Mapping[str, str]],
+        merge: Mapping[int, Mapping[str, str]],
+    ) -> list[Duplicate]:
+        """In the writing thread: a batch of observations, then its series-level values."""
+        duplicates = self.writer.write(direct, ended, staged)
+        if replace:
+            self.writer.series_attributes(replace, replace=True)
+        if merge:
+            self.writer.series_attributes(merge, replace=False)
+        return duplicates
 
     def _end_run(self) -> None:
         """The current straight run (if any) is over: keep its summary for the writer."""
@@ -516,10 +555,11 @@ class Ingest:
         """Apply the staged data (the caller commits or rolls back afterwards)."""
         self._wait()
         writer = self.writer
-        if self.series_values["replace"]:
-            writer.series_attributes(self.series_values["replace"], replace=True)
-        if self.series_values["merge"]:
-            writer.series_attributes(self.series_values["merge"], replace=False)
+        replace, merge = self._series_values_to_write()
+        if replace:
+            writer.series_attributes(replace, replace=True)
+        if merge:
+            writer.series_attributes(merge, replace=False)
         if self.dataset_values:
             writer.dataset_attributes(self.dataset_values)
         for group in self.groups:

@@ -339,6 +339,75 @@ def test_duplicates_next_to_each_other_in_a_new_series(
     assert _table_counts(lfs) == before
 
 
+def test_series_attributes_written_batch_by_batch(
+    lfs: sqlalchemy.engine.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Series-level values go to the store with each batch: Replace replaces them once per
+    submission, values met in later batches of the same submission are merged in."""
+    monkeypatch.setattr("registry.submission.BATCH_SIZE", 2)
+
+    def rows(key: str, unit_mult: list[str]) -> list[str]:
+        return [
+            _row(key, f"2020-Q{q + 1}", "1").replace(",PS,3,", f",PS,{mult},")
+            for q, mult in enumerate(unit_mult)
+        ]
+
+    def attributes() -> dict[str, dict[str, str]]:
+        with lfs.connect() as conn:
+            found = conn.execute(sqlalchemy.text("SELECT series_key, attributes FROM series"))
+            return {key: stored_data._json(attrs) for key, attrs in found}
+
+    first = _csv(tmp_path / "first.csv", rows(K1, ["3"] * 4) + rows(K2, ["3"] * 4))
+    assert _submit(lfs, first, provider=BENCH).status == "accepted"
+    assert attributes() == {K1: {"UNIT_MEASURE": "PS", "UNIT_MULT": "3"}} | {
+        K2: {"UNIT_MEASURE": "PS", "UNIT_MULT": "3"}
+    }
+    # K1: UNIT_MULT no longer sent (removed); K2: sent in the first batch of its rows only
+    again = _csv(tmp_path / "again.csv", rows(K1, ["", "", "", ""]) + rows(K2, ["6", "6", "", ""]))
+    record = _submit(lfs, again, provider=BENCH, action="Replace")
+    assert record.status == "accepted", report_json(record)["findings"]
+    assert attributes() == {
+        K1: {"UNIT_MEASURE": "PS"},
+        K2: {"UNIT_MEASURE": "PS", "UNIT_MULT": "6"},
+    }
+
+
+def test_more_series_than_the_ingest_remembers(
+    lfs: sqlalchemy.engine.Engine,
+    generated: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the ingest forgets series keys (a bounded map), no row of any batch is lost."""
+    monkeypatch.setattr("registry.submission.BATCH_SIZE", 7)  # runs of 8 cross batches
+    monkeypatch.setattr("registry.ingest._SERIES_LIMIT", 2)
+    record = _submit(lfs, generated["xml"], provider=BENCH)
+    assert record.status == "accepted", report_json(record)["findings"]
+    assert (record.counts["series"], record.counts["added"]) == (25, 200)
+    stored = _stored(lfs, LFS)
+    assert len(stored) == 200 and len({key for key, *_ in stored}) == 25
+    # Interleaved series (staged) and a Delete of everything, forgetting keys all along
+    interleaved = _csv(
+        tmp_path / "more.csv",
+        [_row(k, f"2030-Q{q}", "1") for q in range(1, 5) for k in (K1, K2)],
+    )
+    assert _submit(lfs, interleaved, provider=BENCH).counts["added"] == 8
+    everything = tmp_path / "all.csv"
+    everything.write_text(
+        "DATAFLOW,FREQ,REF_AREA,SEX,AGE,ECO,MEASURE,TIME_PERIOD,OBS_VALUE\n"
+        + "".join(
+            f"TEST:DF_LFS(1.0),{key.replace('.', ',')},,\n"
+            for key in sorted({k for k, *_ in stored})
+        )
+        + "".join(f"TEST:DF_LFS(1.0),{k.replace('.', ',')},,\n" for k in (K1, K2)),
+        encoding="utf-8",
+    )
+    record = _submit(lfs, everything, provider=BENCH, action="Delete")
+    assert record.status == "accepted", report_json(record)["findings"]
+    assert record.counts["deleted"] == 208
+    assert _table_counts(lfs)["observation"] == 0
+
+
 @pytest.mark.parametrize("action", ["Information", "Append", "Replace"])
 def test_series_sent_in_several_runs_are_stored_whole(
     lfs: sqlalchemy.engine.Engine, tmp_path: Path, action: str
