@@ -1,9 +1,10 @@
 """HTTP caching for harvesters: ``ETag``/``Last-Modified`` on answers and 304 on revalidation.
 
-The validators come from the store's change clock (the time of the last write of any artefact):
-the ETag hashes the negotiated media type, the request URL and that clock, so it changes whenever
-the answer could change, and a revalidation is answered 304 before any query work. ``If-None-Match``
-wins over ``If-Modified-Since``, as RFC 9110 says.
+The validators come from the store's change clock (the time of the last write of any artefact)
+and, for structures, the structure clock's marker (new at every write): the ETag hashes the
+negotiated media type, the request URL, that time and that marker, so it changes whenever the
+answer could change, even if the machine's clock stepped back, and a revalidation is answered
+304 before any query work. ``If-None-Match`` wins over ``If-Modified-Since``, as RFC 9110 says.
 """
 
 from __future__ import annotations
@@ -18,8 +19,14 @@ from fastapi.responses import Response
 VARY = "Accept, Accept-Encoding, Accept-Language"
 
 
-def validators(request: Request, media_type: str, last_change: datetime | None) -> dict[str, str]:
-    """ETag, Last-Modified, Vary and Cache-Control headers for an answer."""
+def validators(
+    request: Request, media_type: str, last_change: datetime | None, marker: str | None = None
+) -> dict[str, str]:
+    """ETag, Last-Modified, Vary and Cache-Control headers for an answer.
+
+    ``marker``, when the store keeps one (the structure clock), changes with every write even
+    when the clock of the machine does not move forward: the ETag then changes too.
+    """
     seed = "\n".join(
         (
             media_type,
@@ -27,6 +34,7 @@ def validators(request: Request, media_type: str, last_change: datetime | None) 
             str(request.url.query),
             request.headers.get("accept-language", ""),
             last_change.isoformat() if last_change else "-",
+            marker or "-",
         )
     )
     headers = {

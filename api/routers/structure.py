@@ -62,7 +62,8 @@ def structure_query(
     params = {k: v for k, v in request.query_params.items() if k not in TRANSPORT_PARAMS}
     query = parse_structure_query(resource, agency, resource_id, version, item, params)
     last_change = artefacts.last_change(session)
-    headers = validators(request, fmt.content_type, last_change)
+    marker = artefacts.structure_marker(session)
+    headers = validators(request, fmt.content_type, last_change, marker)
     unchanged = not_modified(request, headers, last_change)
     if unchanged is not None:
         return unchanged
