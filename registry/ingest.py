@@ -32,7 +32,7 @@ from typing import Any
 from registry.data_structures import FlowContext
 from registry.io.data_events import DataEvent, DataSetStart, GroupValues, Location, ObservationRow
 from registry.periods import PeriodError, parse_period
-from registry.storage.data import DataWriter, Duplicate, MergeCounts, StagedRow
+from registry.storage.data import DataWriter, Duplicate, MergeCounts, PreparedRows, StagedRow
 from registry.validation.data import DATASET, OBSERVATION, DataValidator
 from registry.validation.report import Finding, ReportBuilder
 
@@ -483,7 +483,8 @@ class Ingest:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="stage")
         ended, self._ended = self._ended, []
         replace, merge = self._series_values_to_write()
-        self._pending = self._pool.submit(self._write, direct, ended, staged, replace, merge)
+        prepared = self.writer.prepare(direct)
+        self._pending = self._pool.submit(self._write, prepared, ended, staged, replace, merge)
 
     def _series_values_to_write(
         self,
@@ -505,7 +506,7 @@ class Ingest:
 
     def _write(
         self,
-        direct: Sequence[tuple[Any, ...]],
+        direct: PreparedRows,
         ended: Sequence[tuple[int, int, int, int]],
         staged: Sequence[StagedRow] | Sequence[tuple[Any, ...]],
         replace: Mapping[int, Mapping[str, str]],

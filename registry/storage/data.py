@@ -59,6 +59,13 @@ _SQLITE_STAGE_INSERT = (
 _WHOLE_SERIES = ""  # time_period of a staged Delete row that removes the whole series
 
 
+class PreparedRows(NamedTuple):
+    """A batch of straight rows as ``DataWriter.write`` takes them (see ``DataWriter.prepare``)."""
+
+    size: int
+    rows: Any  # SQLite: the JSON text of the rows; PostgreSQL: the row tuples
+
+
 class StagedRow(NamedTuple):
     """One observation (or, with ``time_period == ""`` in a Delete dataset, one whole series)."""
 
@@ -322,34 +329,40 @@ class DataWriter:
     def begin_dataset(self, index: int, action: str) -> None:
         self._actions[index] = action
 
+    def prepare(self, direct: Sequence[tuple[Any, ...]]) -> PreparedRows:
+        """Straight rows (``_DIRECT_COLUMNS`` order) as ``write`` takes them, made in the
+        caller's thread: on SQLite one JSON text (the caller holds the GIL anyway; the writing
+        thread then needs it only to start and end its statement)."""
+        return PreparedRows(len(direct), json.dumps(direct) if self.sqlite and direct else direct)
+
     def write(
         self,
-        direct: Sequence[tuple[Any, ...]],
+        direct: PreparedRows,
         fresh: Sequence[tuple[int, int, int, int]],
         staged: Sequence[StagedRow] | Sequence[tuple[Any, ...]],
     ) -> list[Duplicate]:
         """Write a batch: ``direct`` rows straight into ``observation``, ``staged`` rows to stage.
 
-        ``direct`` rows (``_DIRECT_COLUMNS`` order) are observations of series this submission
-        created in its first dataset (Append or Information), sent in the series' first run of
-        rows and without a repeated period (the caller checks): nothing stored can conflict with
-        them, so no staging and no merge are needed. ``fresh`` gives, for each such series whose
-        run of rows has ended, its observation count, first period start and last period end
-        (its summary, unless later rows of the series were staged). Conflicts
-        with later rows of the same series are found by ``duplicates``. Returns the staged
-        batch's duplicates on SQLite (see ``stage``).
+        ``direct`` rows (from ``prepare``) are observations of series this submission created
+        in its first dataset (Append or Information), sent in the series' first run of rows and
+        without a repeated period (the caller checks): nothing stored can conflict with them,
+        so no staging and no merge are needed. ``fresh`` gives, for each such series whose run
+        of rows has ended, its observation count, first period start and last period end (its
+        summary, unless later rows of the series were staged). Conflicts with later rows of the
+        same series are found by ``duplicates``. Returns the staged batch's duplicates on
+        SQLite (see ``stage``).
         """
-        if direct:
-            self.direct_added += len(direct)
+        if direct.size:
+            self.direct_added += direct.size
             if self.sqlite:
                 # One statement per batch, its rows as one JSON array: SQLite parses and inserts
                 # them without holding the GIL (``executemany`` takes it back for every row,
                 # and waits for the reading thread each time), so reading and writing overlap.
-                self._execute(_SQLITE_DIRECT_INSERT, [json.dumps(direct)]).close()
+                self._execute(_SQLITE_DIRECT_INSERT, [direct.rows]).close()
             else:
                 cursor = self._dbapi.cursor()
                 with cursor.copy(f"COPY observation ({_DIRECT_COLUMNS}) FROM STDIN") as copy:
-                    for row in direct:
+                    for row in direct.rows:
                         copy.write_row(row)
                 cursor.close()
         if fresh:
