@@ -156,7 +156,7 @@ def submit(
 
 
 #: Keys of ``SubmissionRecord.counts``.
-COUNTS = ("series", "observations", "added", "replaced", "deleted")
+COUNTS = ("series", "observations", "added", "replaced", "unchanged", "deleted")
 _FILE_ERRORS = (InvalidMessageError, PayloadTooLargeError, UnsupportedError)
 _WHERE = re.compile(r"\b(line|row) (\d+)")
 
@@ -242,6 +242,7 @@ def _ingest(
         "observations": ingest.observations,
         "added": merged.added,
         "replaced": merged.replaced,
+        "unchanged": merged.unchanged,
         "deleted": merged.deleted,
     }
     actions = list(dict.fromkeys(ingest.actions))

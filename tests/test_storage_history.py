@@ -79,13 +79,21 @@ def test_a_first_submission_and_an_identical_file_keep_no_revision(
     again = _submit(lfs, path, provider=BENCH)
     assert again.status == "accepted" and again.duplicate_of == first.id
     assert _revisions(lfs) == []
-    # The same values sent again in an Append are a new dissemination: the earlier ones are
-    # kept, as overwritten (their validity ends there, the new one's begins).
+    # The same values sent again (other bytes: an explicit Append) change nothing: no value is
+    # overwritten, so nothing is kept and the observations stay those of the first submission.
     resent = _submit(lfs, path, provider=BENCH, action="Append")
     assert resent.status == "accepted" and resent.duplicate_of is None
-    kept = _revisions(lfs)
-    assert len(kept) == 40
-    assert {r[3:] for r in kept} == {(first.id, resent.id, False)}
+    assert (resent.counts["unchanged"], resent.counts["replaced"]) == (40, 0)
+    assert _revisions(lfs) == []
+    with lfs.connect() as conn:
+        writers = conn.execute(sqlalchemy.text("SELECT DISTINCT submission_id FROM observation"))
+        assert [w for (w,) in writers] == [first.id]
+    # One value changed: only it is kept, as overwritten by the new submission.
+    rows[7] = _row(K1, "2001-Q4", "70")
+    changed = _submit(lfs, _csv(tmp_path / "b.csv", rows), provider=BENCH, action="Replace")
+    assert (changed.counts["unchanged"], changed.counts["replaced"]) == (39, 1)
+    assert changed.counts["deleted"] == changed.counts["added"] == 0
+    assert [r[1:] for r in _revisions(lfs)] == [("2001-Q4", "7", first.id, changed.id, False)]
 
 
 def _two_datasets(*datasets: tuple[str, list[ObsOut]]) -> bytes:

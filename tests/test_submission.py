@@ -251,6 +251,7 @@ def test_append_replace_delete(lfs: sqlalchemy.engine.Engine, tmp_path: Path) ->
         "observations": 3,
         "added": 3,
         "replaced": 0,
+        "unchanged": 0,
         "deleted": 0,
     }
     # Append: one overwritten, one new
@@ -424,6 +425,7 @@ def test_series_sent_in_several_runs_are_stored_whole(
         "observations": 8,
         "added": 8,
         "replaced": 0,
+        "unchanged": 0,
         "deleted": 0,
     }
     assert _values(lfs) == {

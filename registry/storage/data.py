@@ -108,10 +108,12 @@ class SeriesInfo:
 
 @dataclass
 class MergeCounts:
-    """What a merge did: observations added, replaced (overwritten) and deleted."""
+    """What a merge did: observations added, replaced (overwritten with a new value or new
+    attributes), sent again unchanged, and deleted."""
 
     added: int = 0
     replaced: int = 0
+    unchanged: int = 0  # stored observations sent again with the same value and attributes
     deleted: int = 0
 
 
@@ -528,60 +530,75 @@ class DataWriter:
         cursor.close()
         return int(value or 0)
 
+    def _differs(self, left: str, right: str) -> str:
+        """SQL: the two values differ, NULL being a value (SQLite ``IS NOT``, standard SQL
+        ``IS DISTINCT FROM``)."""
+        return f"{left} IS {'NOT' if self.sqlite else 'DISTINCT FROM'} {right}"
+
     def _write(self, index: int, *, replace: bool, counts: MergeCounts) -> None:
-        distinct = "DISTINCT " if self._repeats else ""  # SQLite's staging key is unique
-        staged_pairs = f"SELECT {distinct}series_id, time_period FROM {_STAGE} WHERE dataset = ?"
-        existing = self._count(
-            f"SELECT COUNT(*) FROM ({staged_pairs}) s JOIN observation o "
-            "ON o.series_id = s.series_id AND o.time_period = s.time_period",
-            [index],
-        )
-        staged = self._count(f"SELECT COUNT(*) FROM ({staged_pairs}) s", [index])
-        counts.replaced += existing
-        counts.added += staged - existing
-        if existing:  # history: the values about to be overwritten (none on a first submission)
-            self._keep(
-                f"FROM ({staged_pairs}) s JOIN observation o "
-                "ON o.series_id = s.series_id AND o.time_period = s.time_period",
-                [index],
-                deleted=False,
+        """Apply an Append (or Replace) dataset: new observations are added, stored ones whose
+        value or attributes differ are overwritten (their old content kept as history), and
+        stored ones sent again unchanged are left as they are: neither rewritten nor kept as a
+        revision, and not updated for ``updatedAfter``. Replace then removes the stored
+        observations of its series it did not send."""
+        columns = "series_id, time_period, period_start, period_end, obs_value, attributes"
+        if not self._repeats:  # SQLite's staging key is unique; PostgreSQL's COPY may repeat
+            rows = f"SELECT {columns}, location FROM {_STAGE} WHERE dataset = ?"
+        else:  # the first one (lowest location) wins, as on SQLite
+            rows = (
+                f"SELECT DISTINCT ON (series_id, time_period) {columns}, location FROM {_STAGE} "
+                "WHERE dataset = ? ORDER BY series_id, time_period, location"
             )
+        matched = (
+            f"FROM ({rows}) s JOIN observation o "
+            "ON o.series_id = s.series_id AND o.time_period = s.time_period"
+        )
+        differ = (
+            f"({self._differs('o.obs_value', 's.obs_value')} "
+            f"OR {self._differs('o.attributes', 's.attributes')})"
+        )
+        existing = self._count(f"SELECT COUNT(*) {matched}", [index])
+        changed = (
+            self._count(f"SELECT COUNT(*) {matched} WHERE {differ}", [index]) if existing else 0
+        )
+        staged = self._count(f"SELECT COUNT(*) FROM ({rows}) s", [index])
+        counts.replaced += changed
+        counts.unchanged += existing - changed
+        counts.added += staged - existing
+        if changed:  # history: the values about to be overwritten (none on a first submission)
+            self._keep(f"{matched} WHERE {differ}", [index], deleted=False)
         if replace:
             in_series = f"SELECT DISTINCT series_id FROM {_STAGE} WHERE dataset = ?"
             before = self._count(
                 f"SELECT COUNT(*) FROM observation WHERE series_id IN ({in_series})", [index]
             )
             counts.deleted += before - existing
-            if before > existing:  # history: the values the series-level replacement removes
-                self._keep(
-                    f"FROM observation o WHERE o.series_id IN ({in_series}) AND NOT EXISTS "
-                    f"(SELECT 1 FROM {_STAGE} n WHERE n.dataset = ? "
-                    "AND n.series_id = o.series_id AND n.time_period = o.time_period)",
+            if before > existing:  # what the series-level replacement removes
+                not_sent = (
+                    f"AND NOT EXISTS (SELECT 1 FROM {_STAGE} n WHERE n.dataset = ? "
+                    "AND n.series_id = o.series_id AND n.time_period = o.time_period)"
+                )
+                self._keep(  # history first
+                    f"FROM observation o WHERE o.series_id IN ({in_series}) {not_sent}",
                     [index, index],
                     deleted=True,
                 )
-            self._execute(
-                f"DELETE FROM observation WHERE series_id IN ({in_series})", [index]
-            ).close()
-        columns = "series_id, time_period, period_start, period_end, obs_value, attributes"
-        if self.sqlite:
-            source = (
-                f"SELECT {columns}, ? FROM {_STAGE} WHERE dataset = ? "
-                "ORDER BY series_id, time_period"
-            )
-        elif not self._repeats:
-            source = f"SELECT {columns}, ? FROM {_STAGE} WHERE dataset = ?"
-        else:  # COPY kept repeats: the first one (lowest location) wins, as on SQLite
-            source = (
-                f"SELECT DISTINCT ON (series_id, time_period) {columns}, ? FROM {_STAGE} "
-                "WHERE dataset = ? ORDER BY series_id, time_period, location"
-            )
+                self._execute(
+                    f"DELETE FROM observation WHERE (series_id, time_period) IN (SELECT "
+                    f"o.series_id, o.time_period FROM observation o "
+                    f"WHERE o.series_id IN ({in_series}) {not_sent})",
+                    [index, index],
+                ).close()
+        order = " ORDER BY series_id, time_period" if self.sqlite and not self._repeats else ""
         self._execute(
-            f"INSERT INTO observation ({columns}, submission_id) {source} "
+            f"INSERT INTO observation ({columns}, submission_id) SELECT {columns}, ? "
+            f"FROM ({rows}) s WHERE true{order} "
             "ON CONFLICT (series_id, time_period) DO UPDATE SET "
             "period_start = excluded.period_start, period_end = excluded.period_end, "
             "obs_value = excluded.obs_value, attributes = excluded.attributes, "
-            "submission_id = excluded.submission_id",
+            "submission_id = excluded.submission_id "
+            f"WHERE {self._differs('observation.obs_value', 'excluded.obs_value')} "
+            f"OR {self._differs('observation.attributes', 'excluded.attributes')}",
             [self.submission_id, index],
         ).close()
 

@@ -52,6 +52,7 @@ LABELS: dict[str, dict[str, str]] = {
         "warnings": "warning|warnings",
         "added": "added",
         "replaced": "replaced",
+        "unchanged": "unchanged",
         "deleted": "deleted",
         "by_code": "Findings by code",
         "error": "error",
@@ -97,6 +98,7 @@ LABELS: dict[str, dict[str, str]] = {
         "warnings": "avertissement|avertissements",
         "added": "ajoutées",
         "replaced": "remplacées",
+        "unchanged": "inchangées",
         "deleted": "supprimées",
         "by_code": "Constats par code",
         "error": "erreur",
@@ -217,7 +219,8 @@ def _headline(report: Mapping[str, Any], lang: str, width: int) -> list[str]:
     counts = report.get("counts") or {}
     changes = ", ".join(
         f"{_number(int(counts.get(key, 0)), lang)} {words[key]}"
-        for key in ("added", "replaced", "deleted")
+        for key in ("added", "replaced", "unchanged", "deleted")
+        if key != "unchanged" or counts.get(key)  # said only when some were sent again
     )
     if sub_id is None and duplicate_of is None:
         changes = words["changes_dry"].format(changes=changes)
