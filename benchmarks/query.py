@@ -374,8 +374,10 @@ def run_backend(
             for fmt in FORMATS:
                 _log(f"{backend}: key query {key} ({fmt}), {args.key_runs} runs …")
                 measures.append(time_key_query(client, backend, key, key_obs, fmt, args.key_runs))
+            memory["peak_after_key_queries_mb"] = server.status_mb("VmHWM")
             _log(f"{backend}: availability, {args.key_runs} runs …")
             measures.append(time_availability(client, backend, args.key_runs))
+            memory["peak_before_whole_flow_mb"] = server.status_mb("VmHWM")
             for fmt in FORMATS:
                 _log(f"{backend}: whole dataflow ({fmt}) …")
                 measures.append(
@@ -436,7 +438,9 @@ def results_table(measures: list[Measure], memory: list[dict[str, Any]]) -> str:
     for mem in memory:
         rss: Measure = mem["rss_measure"]
         lines.append(
-            f"| server peak RSS (VmHWM), MB at start {_n(mem.get('rss_at_start_mb'), 1)} "
+            f"| server peak RSS (VmHWM), MB at start {_n(mem.get('rss_at_start_mb'), 1)}, "
+            f"after the key queries {_n(mem.get('peak_after_key_queries_mb'), 1)}, "
+            f"before the whole dataflow {_n(mem.get('peak_before_whole_flow_mb'), 1)} "
             f"| {mem['backend']} | — | {_n(mem.get('peak_rss_mb'), 1)} MB | — | — | — | — "
             f"| {rss.target} | {rss.verdict} |"
         )

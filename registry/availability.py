@@ -29,11 +29,9 @@ in the message too, so that it stays self-contained).
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -115,7 +113,7 @@ class AvailabilityCache:
             if hit is not None and hit[0] == version:
                 self._tables.move_to_end(key)
                 return hit[1]
-        with _cyclic_gc_paused():  # tens of thousands of new tuples, none of them cyclic
+        with data_read.cyclic_gc_paused():  # tens of thousands of new tuples, none of them cyclic
             summaries = store.flow_summaries(session, dataflow_urn)
             table = _FlowTable.build(dataflow_urn, summaries, n_dims)
         with self._lock:
@@ -130,17 +128,6 @@ class AvailabilityCache:
 
 def _database(session: Session) -> str:
     return str(session.connection().engine.url)
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 _DEFAULT_CACHE = AvailabilityCache()
@@ -228,7 +215,11 @@ class _FlowTable:
 
     @classmethod
     def build(cls, dataflow_urn: str, summaries: store.FlowSummaries, n_dims: int) -> _FlowTable:
-        parts = [key.split(".") for key in summaries.series_keys]
+        # One string per distinct code (a dataflow repeats a few hundred codes over 100,000s
+        # of keys): the table holds references, not a copy of each key's codes.
+        codes: dict[str, str] = {}
+        same = codes.setdefault
+        parts = [[same(c, c) for c in key.split(".")] for key in summaries.series_keys]
         if any(len(p) != n_dims for p in parts):  # a key that does not fit the DSD never matches
             keep = [j for j, p in enumerate(parts) if len(p) == n_dims]
             columns = [getattr(summaries, f.name) for f in fields(summaries)]
@@ -242,7 +233,7 @@ class _FlowTable:
         None for a series gone since the summaries were read (it then matches nothing)."""
         with self._lock:
             if self._details is None:
-                with _cyclic_gc_paused():
+                with data_read.cyclic_gc_paused():
                     found = store.series_details(session, self.dataflow_urn)
                     self._details = [found.get(key) for key in self.summaries.series_keys]
             return self._details
@@ -251,7 +242,7 @@ class _FlowTable:
 def compute_availability(session: Session, prepared: PreparedAvailability) -> Availability:
     """Counts, time range and codes of the data ``prepared.query`` selects (see the module
     docstring); ``NoResultsError`` when no observation matches."""
-    with _cyclic_gc_paused():  # many short-lived tuples and lists, no cycles among them
+    with data_read.cyclic_gc_paused():  # many short-lived tuples and lists, no cycles among them
         return _compute(session, prepared)
 
 

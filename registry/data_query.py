@@ -2,18 +2,24 @@
 
 ``answer_data_query`` resolves the ``flowRef`` of a parsed ``DataQuery`` (the latest version when
 none is given), compiles the dataflow's rules, checks the key and ``dimensionAtObservation``
-against the DSD, picks the stored series matching the key and the providers, and returns a
+against the DSD, picks the stored series matching the key (in SQL, ``data_read.flow_series``)
+and the providers, checks the size of the answer against the response limit (from the series
+summaries, counting only when a window or ``updatedAfter`` could bring it under: see
+``_check_size``), and returns a
 ``DataAnswer``: the ``DataSetOut`` header of the response, the time the data last changed (for
 ``ETag`` / ``Last-Modified``) and a lazy iterator of ``SeriesOut`` that streams the observations
 from the store, series by series, inside the period window and ``updatedAfter``, cut to the first
-or last N per series, with group and series attribute values resolved onto each series. The
+or last N per series, with group and series attribute values resolved onto each series (the
+series JSON is read a batch at a time as the stream reaches it; equal attribute texts share one
+decoded dict, which writers only read). The
 first series is looked at before the answer is returned, so an empty result is a
 ``NoResultsError`` (SDMX 100, HTTP 404) and not an empty message. A cross-sectional
 ``dimensionAtObservation`` (a dimension ``X`` other than time) regroups the same observations,
 selected and cut per time series first: the series sharing every dimension but ``X`` are read a
 few families at a time and give one series per period, keyed by every dimension but ``X``
 (time included), each observation holding its ``X`` value (see ``_cross_sections``).
-``code_labels`` gives the names labelled output shows, in the languages the client prefers.
+``code_labels`` gives the names labelled output shows, in the languages the client prefers
+(kept per structure state, dataflow and languages in ``LABELS_CACHE``).
 ``includeHistory=true`` answers every version of the data
 instead, in ``DataAnswer.history``: one dataset per submission of what it wrote (``Replace``,
 ``validFromDate``) and one of what it deleted (``Delete``, ``validToDate``), from the revisions
@@ -23,9 +29,11 @@ stay open while the series are iterated.
 
 from __future__ import annotations
 
+import bisect
 import itertools
+import operator
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast
@@ -34,14 +42,20 @@ from sdmx.model import common
 from sqlmodel import Session
 
 from registry.catalog import Catalog
-from registry.data_structures import FlowContext, FlowProblem, flow_context, latest_dataflows
+from registry.data_structures import (
+    FlowContext,
+    FlowContextCache,
+    FlowProblem,
+    flow_context,
+    latest_dataflows,
+)
 from registry.errors import NoResultsError, ResponseTooLargeError, UnsupportedError
 from registry.io.data_events import StructureRef
 from registry.io.data_out import ALL_DIMENSIONS, DataSetOut, Labels, ObsOut, SeriesOut
 from registry.periods import PeriodError, parse_period
 from registry.query.data import DataQuery, FlowRef
 from registry.storage import data_history, data_read
-from registry.storage.data_read import StoredObservation, StoredSeries
+from registry.storage.data_read import StoredSeries
 from registry.structure_types import parse_urn
 from registry.validation.data import OBSERVATION, FlowRules
 
@@ -97,8 +111,12 @@ def answer_data_query(
         query.check_dimension_at_observation(dimensions, context.dataflow)
     if query.include_history:
         return _history_answer(session, query, context, at_observation, max_observations)
-    chosen = [s for s in data_read.flow_series(session, context.dataflow_urn) if _wanted(s, query)]
-    chosen.sort(key=lambda s: s.id)
+    cross_sectional = at_observation in rules.dimension_ids
+    stored = data_read.flow_series(
+        session, context.dataflow_urn, query.key, with_json=cross_sectional
+    )
+    chosen = [s for s in stored if _provider_wanted(s, query)]
+    del stored
     submissions = None
     if query.updated_after is not None:
         submissions = data_read.submissions_after(
@@ -107,7 +125,7 @@ def answer_data_query(
     if max_observations is not None and query.detail not in ("serieskeysonly", "nodata"):
         _check_size(session, query, chosen, submissions, max_observations)
     groups = data_read.group_attributes(session, context.dataflow_urn)
-    if at_observation in rules.dimension_ids:
+    if cross_sectional:
         series = _cross_sections(session, query, chosen, groups, submissions, at_observation, rules)
     else:
         series = _series(session, query, chosen, groups, submissions)
@@ -137,21 +155,40 @@ def _check_size(
     submissions: set[int] | None,
     limit: int,
 ) -> None:
+    """``ResponseTooLargeError`` when the answer would hold more than ``limit`` observations.
+
+    Answered from the series summaries first (``StoredSeries.observation_count``, kept exact
+    by the writer, with each series' earliest period start, latest period end and newest
+    writer): a series counts its observations (at most first + last N of them), or none when
+    its summary shows that the period window or ``updatedAfter`` leaves none of them. That sum
+    is exact without a window and ``updatedAfter``, and an upper bound with them: only when it
+    exceeds ``limit`` and a window or ``updatedAfter`` is given are the observations counted
+    (exactly, stopping past the limit).
+    """
     per_series = None
     if query.first_n_observations is not None or query.last_n_observations is not None:
         per_series = (query.first_n_observations or 0) + (query.last_n_observations or 0)
-        if per_series * len(chosen) <= limit:
-            return
     start, end = query.window
-    found = data_read.count_observations(
-        session,
-        [s.id for s in chosen],
-        start=start,
-        end=end,
-        submissions=submissions,
-        per_series=per_series,
-        limit=limit,
+    newest = min(submissions) if submissions else None
+    candidates = [s for s in chosen if _may_answer(s, start, end, submissions is not None, newest)]
+    bound = sum(
+        s.observation_count if per_series is None else min(s.observation_count, per_series)
+        for s in candidates
     )
+    if bound <= limit:
+        return
+    filtered = start is not None or end is not None or submissions is not None
+    found = bound
+    if filtered:
+        found = data_read.count_observations(
+            session,
+            [s.id for s in candidates],
+            start=start,
+            end=end,
+            submissions=submissions,
+            per_series=per_series,
+            limit=limit,
+        )
     if found > limit:
         raise ResponseTooLargeError(
             f"The query selects more than {limit:,} observations (setting "
@@ -161,6 +198,25 @@ def _check_size(
         )
 
 
+def _may_answer(
+    series: StoredSeries, start: int | None, end: int | None, after: bool, first: int | None
+) -> bool:
+    """Whether the summary of ``series`` allows an observation inside the window (``start`` /
+    ``end``) written by a submission of id ``first`` or above (when ``after``). A stored
+    period has both UTC bounds or neither, and one without bounds is outside any window."""
+    if series.observation_count <= 0:
+        return False
+    if start is not None and (series.last_period_end is None or series.last_period_end < start):
+        return False  # a kept period ends after it starts, at or after ``start``
+    if end is not None and (series.first_period_start is None or series.first_period_start > end):
+        return False  # a kept period starts before it ends, at or before ``end``
+    if after:
+        newest = series.last_observation_submission_id
+        if first is None or newest is None or newest < first:
+            return False
+    return True
+
+
 def code_labels(session: Session, context: FlowContext, languages: Sequence[str] = ()) -> Labels:
     """The names labelled output shows (SDMX-CSV ``labels=both``, SDMX-JSON ``name`` fields).
 
@@ -168,11 +224,32 @@ def code_labels(session: Session, context: FlowContext, languages: Sequence[str]
     concept scheme: sdmx1 2.1 components have no name of their own) and each code's, each in the
     first of ``languages`` (primary subtags, by preference) it has, else in English, else in any
     language it has; ``Labels.language`` is the language of the dataflow's name. The dataflow and
-    the concept schemes are loaded once here; a code's name is looked up in its codelist when a
-    writer first asks for it (then remembered), so no codelist is walked.
+    the concept schemes are loaded once per structure state and language order: the labels are
+    kept in ``LABELS_CACHE`` (a ``FlowContextCache``, the LRU of ``flow_context``, keyed on the
+    structure clock's marker, the dataflow and the languages), so any structure write makes the
+    next call rebuild them. A code's name is looked up in its codelist when a writer first asks
+    for it (then remembered with the labels), so no codelist is walked.
     """
     order = tuple(dict.fromkeys((*(tag.lower() for tag in languages), "en")))
     catalog = Catalog(session)
+    marker = catalog.structure_marker()
+    if marker is None:  # no clock row: nothing tells when structures change, so never cache
+        return _build_labels(catalog, context, order)
+    key = (marker, context.dataflow_urn, "labels:" + ",".join(order))
+    # FlowContextCache is typed for FlowContext values; it holds any value (Labels here).
+    found = cast(Labels | None, LABELS_CACHE.get(key))
+    if found is None:
+        found = _build_labels(catalog, context, order)
+        LABELS_CACHE.put(key, cast(FlowContext, found))
+    return found
+
+
+#: Labels by (structure marker, dataflow URN, languages): see ``code_labels``.
+LABELS_CACHE = FlowContextCache(maxsize=64)
+
+
+def _build_labels(catalog: Catalog, context: FlowContext, order: tuple[str, ...]) -> Labels:
+    """The labels of ``code_labels``, read from the catalogue."""
     flow_name = _localised(catalog.load(context.dataflow_urn).name, order)
     dsd_urn = context.structures["datastructure"]
     scheme_urns = sorted(
@@ -230,7 +307,8 @@ def _localised(
 
 class _CodeNames(Mapping[str, str]):
     """Code id → name of one codelist, in the first language of ``order`` each code has; looked
-    up on demand and remembered (one request's worth)."""
+    up on demand and remembered (shared by the requests ``LABELS_CACHE`` serves: a name may be
+    looked up twice by two threads at once, to the same result)."""
 
     def __init__(self, codelist: common.Codelist, order: Sequence[str]) -> None:
         self._codelist = codelist
@@ -260,6 +338,10 @@ class _CodeNames(Mapping[str, str]):
 def _wanted(series: StoredSeries, query: DataQuery) -> bool:
     if query.key is not None and not query.matches(series.series_key.split(".")):
         return False
+    return _provider_wanted(series, query)
+
+
+def _provider_wanted(series: StoredSeries, query: DataQuery) -> bool:
     if query.providers is not None:
         agency, _, provider_id = (series.provider or ":").partition(":")
         return query.matches_provider(agency, provider_id)
@@ -286,10 +368,11 @@ def _series(
     filtered = (
         query.start_period is not None or query.end_period is not None or submissions is not None
     )
-    by_id = {s.id: s for s in chosen}
+    decode = data_read.JsonCache().decode
+    with_json = _WithJson(session, chosen)
     if keys_only and not filtered:
         for stored in chosen:
-            yield _series_out(stored, groups, ())
+            yield _series_out(with_json.get(stored.id), groups, (), decode)
         return
     start, end = query.window
     rows = data_read.observations(
@@ -299,21 +382,59 @@ def _series(
         end=end,
         submissions=submissions,
     )
-    for series_id, observations in itertools.groupby(rows, key=lambda r: r.series_id):
+    for series_id, observations in itertools.groupby(rows, key=_SERIES_ID):
         kept = _cut(observations, query) if not keys_only else ()
         if not keys_only and not kept:
             continue
         if keys_only:
             for _ in observations:  # drain: the series has data in the window
                 pass
-        yield _series_out(by_id[series_id], groups, kept)
+        yield _series_out(with_json.get(series_id), groups, kept, decode)
 
 
-def _cut(rows: Iterable[StoredObservation], query: DataQuery) -> list[ObsOut]:
+class _WithJson:
+    """The chosen series (sorted by id, maybe without their JSON) with their JSON, read
+    ``data_read._CHUNK`` series at a time from the one asked for: asked in id order, the
+    series are read once and memory holds one batch."""
+
+    def __init__(self, session: Session, chosen: list[StoredSeries]) -> None:
+        self._session = session
+        self._chosen = chosen
+        self._ids = [s.id for s in chosen]
+        self._batch: dict[int, StoredSeries] = {}
+
+    def get(self, series_id: int) -> StoredSeries:
+        found = self._batch.get(series_id)
+        if found is not None:
+            return found
+        index = bisect.bisect_left(self._ids, series_id)
+        batch = self._chosen[index : index + _JSON_BATCH]
+        missing = [s.id for s in batch if s.raw_dimensions is None]
+        texts = data_read.series_json(self._session, missing) if missing else {}
+        self._batch = {
+            s.id: s._replace(raw_dimensions=texts[s.id][0], raw_attributes=texts[s.id][1])
+            if s.id in texts
+            else s
+            for s in batch
+        }
+        return self._batch[series_id]
+
+
+#: Series whose JSON is read at once when streaming.
+_JSON_BATCH = 500
+_SERIES_ID = operator.itemgetter(0)
+_OBS = ObsOut._make
+
+
+def _observations_out(rows: Iterable[data_read.ObservationRow]) -> Iterator[ObsOut]:
+    return (_OBS((period, value, attributes, None)) for _sid, period, value, attributes in rows)
+
+
+def _cut(rows: Iterable[data_read.ObservationRow], query: DataQuery) -> list[ObsOut]:
     first_n, last_n = query.first_n_observations, query.last_n_observations
-    observations = (ObsOut(r.time_period, r.value, r.attributes) for r in rows)
     if first_n is None and last_n is None:
-        return list(observations)
+        return [_OBS((period, value, attributes, None)) for _sid, period, value, attributes in rows]
+    observations = _observations_out(rows)
     if last_n is None:
         return list(itertools.islice(observations, first_n))
     head: list[ObsOut] = []
@@ -333,13 +454,20 @@ def _series_out(
     stored: StoredSeries,
     groups: list[tuple[dict[str, str], dict[str, str]]],
     observations: list[ObsOut] | tuple[()],
+    decode: Callable[[object], Mapping[str, str]] | None = None,
 ) -> SeriesOut:
+    """The series with its group and series attribute values; ``decode`` (a shared
+    ``JsonCache``) decodes the series attributes, whose dict may then be shared by series."""
+    dimensions = stored.dimensions
+    own = decode(stored.raw_attributes) if decode is not None else stored.attributes
+    if not groups:
+        return SeriesOut(dimensions, own, observations)
     attributes: dict[str, str] = {}
     for dims, values in groups:
-        if all(stored.dimensions.get(k) == v for k, v in dims.items()):
+        if all(dimensions.get(k) == v for k, v in dims.items()):
             attributes.update(values)
-    attributes.update(stored.attributes)
-    return SeriesOut(stored.dimensions, attributes, observations)
+    attributes.update(own)
+    return SeriesOut(dimensions, attributes, observations)
 
 
 def _cross_sections(
@@ -396,7 +524,7 @@ def _batch_sections(
     rows = data_read.observations(session, ids, start=start, end=end, submissions=submissions)
     kept = {
         series_id: _cut(observations, query)
-        for series_id, observations in itertools.groupby(rows, key=lambda r: r.series_id)
+        for series_id, observations in itertools.groupby(rows, key=_SERIES_ID)
     }
     keys_only = query.detail in ("serieskeysonly", "nodata")
     time = rules.time_dimension or "TIME_PERIOD"
@@ -540,7 +668,7 @@ def _versions(
     def matches(row: data_history.HistoryRow) -> bool:
         found = wanted.get((row.series_key, row.provider))
         if found is None:
-            stored = StoredSeries(0, row.series_key, {}, {}, row.provider)
+            stored = StoredSeries(0, row.series_key, None, None, row.provider)
             found = wanted[(row.series_key, row.provider)] = _wanted(stored, query)
         return found
 
@@ -580,8 +708,7 @@ def _version_series(
     for key, series_rows in itertools.groupby(rows, key=lambda r: r.series_key):
         first = next(series_rows)
         values = (
-            StoredObservation(0, r.time_period, r.value, r.attributes)
-            for r in itertools.chain([first], series_rows)
+            (0, r.time_period, r.value, r.attributes) for r in itertools.chain([first], series_rows)
         )
         if keys_only:
             for _ in values:  # drain: the series has values in the window

@@ -189,13 +189,19 @@ class _Writer:
         flow, writerow = self.flow, self.csv.writerow
         at_obs = self.observation_index
         cross_sectional = self.layout.cross_sectional
+        period = None if self.period is _same else self.period
+        with_attributes = self.with_attributes
         rows = 0
         for one in series:
             dims = self.key_cells(one)
             attributes = self.dataset_cells
-            if self.with_attributes and one.attributes:
+            if with_attributes and one.attributes:
                 attributes = attributes.copy()
                 self.fill(attributes, one.attributes, "series")
+            # The cells of the last observation attributes seen, for the next observation with
+            # the very same mapping (the query layer shares one per distinct stored value).
+            last_values: object = None
+            last_cells = attributes
             if not self.observations:
                 writerow([flow, *dims, "", *attributes])
                 rows += 1
@@ -206,11 +212,18 @@ class _Writer:
                             raise ValueError(f"observation {obs} has no key_value")
                         dims[at_obs] = self.cell(self.dimensions[at_obs], obs.key_value)
                     else:
-                        dims[at_obs] = self.period(obs.time_period)
+                        dims[at_obs] = (
+                            obs.time_period if period is None else period(obs.time_period)
+                        )
                     cells = attributes
-                    if self.with_attributes and obs.attributes:
-                        cells = attributes.copy()
-                        self.fill(cells, obs.attributes, "observation")
+                    values = obs.attributes
+                    if with_attributes and values:
+                        if values is last_values:
+                            cells = last_cells
+                        else:
+                            cells = attributes.copy()
+                            self.fill(cells, values, "observation")
+                            last_values, last_cells = values, cells
                     writerow([flow, *dims, obs.value or "", *cells])
                     rows += 1
                     if rows >= _ROW_BATCH:

@@ -420,16 +420,25 @@ class _StructureSpecific(_Format):
         dim = f'<Obs {_name(layout.observation_dimension)}="'
         value = f'" {self.measure}="'
         with_attributes = plan.attributes
+        time_at_observation = not layout.cross_sectional
+        # The text of the last observation attributes seen, for the next observation with the
+        # very same mapping (the query layer shares one per distinct stored value).
+        last_values: object = None
+        last_text = ""
         parts: list[str] = []
         for obs in observations:
             parts.append(dim)
-            parts.append(_esc(_observation_value(layout, obs)))
+            period = obs.time_period if time_at_observation else _observation_value(layout, obs)
+            parts.append(_esc(period))
             if obs.value is not None:
                 parts.append(value)
                 parts.append(_esc(obs.value))
             parts.append('"')
-            if with_attributes and obs.attributes:
-                parts.append(_xml_attributes(obs.attributes.items()))
+            values = obs.attributes
+            if with_attributes and values:
+                if values is not last_values:
+                    last_values, last_text = values, _xml_attributes(values.items())
+                parts.append(last_text)
             parts.append("/>\n")
             if len(parts) >= _OBS_BATCH * 6:
                 yield "".join(parts)

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from sqlmodel import Session
 
 _CHUNK = 500  # series ids per IN (...) list
+_FETCH = 5000  # rows per fetch of a dataflow's series
 _HAS_DATA = "FROM series WHERE dataflow_urn = {mark} AND observation_count > 0"
 
 
@@ -72,14 +73,28 @@ def _fetch(session: Session, statement: str, params: Sequence[Any]) -> list[tupl
 
 
 def flow_summaries(session: Session, dataflow_urn: str) -> FlowSummaries:
-    """Every series of a dataflow that holds at least one observation, with its summary."""
-    rows = _fetch(
-        session,
-        "SELECT series_key, observation_count, first_period_start, last_period_end "
-        f"{_HAS_DATA} ORDER BY series_key",
-        [dataflow_urn],
-    )
-    return FlowSummaries(*zip(*rows, strict=True)) if rows else FlowSummaries()
+    """Every series of a dataflow that holds at least one observation, with its summary
+    (read a batch of rows at a time, one object per distinct count and period bound)."""
+    cursor, mark = _cursor(session)
+    columns: tuple[list[Any], ...] = ([], [], [], [])
+    numbers: dict[int, int] = {}
+    same = numbers.setdefault
+    try:
+        cursor.execute(
+            "SELECT series_key, observation_count, first_period_start, last_period_end "
+            f"{_HAS_DATA.format(mark=mark)} ORDER BY series_key",
+            (dataflow_urn,),
+        )
+        keys, counts, starts, ends = columns
+        while rows := cursor.fetchmany(_FETCH):
+            for key, count, start, end in rows:
+                keys.append(key)
+                counts.append(same(count, count))
+                starts.append(same(start, start))
+                ends.append(same(end, end))
+    finally:
+        cursor.close()
+    return FlowSummaries(*(tuple(column) for column in columns))
 
 
 def series_details(session: Session, dataflow_urn: str) -> dict[str, SeriesDetail]:
