@@ -95,13 +95,35 @@ class UnsupportedMediaTypeError(RegistryError):
     code, status, title = 415, 415, "Unsupported media type"
 
 
-class UnsupportedError(RegistryError):
+class _Located(RegistryError):
+    """An error that may be about a place in a submitted file.
+
+    ``line`` (XML) or ``row`` and ``column`` (CSV: a column's name) say where, when the reader
+    knows; the message says it in words too, but only these attributes are read by programs.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: Sequence[str] = (),
+        line: int | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        super().__init__(message, details=details)
+        self.line = line
+        self.row = row
+        self.column = column
+
+
+class UnsupportedError(_Located):
     """A standard feature (resource, parameter, value) this registry does not implement (501)."""
 
     code, status, title = 501, 501, "Not implemented"
 
 
-class InvalidMessageError(RegistryError):
+class InvalidMessageError(_Located):
     """A submitted document is not a usable SDMX message (malformed, unsafe, wrong type)."""
 
     code, status, title = 140, 400, "Invalid message"

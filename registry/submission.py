@@ -16,7 +16,6 @@ and provider stores nothing and returns that submission (``duplicate_of``).
 from __future__ import annotations
 
 import gc
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -158,7 +157,6 @@ def submit(
 #: Keys of ``SubmissionRecord.counts``.
 COUNTS = ("series", "observations", "added", "replaced", "unchanged", "deleted")
 _FILE_ERRORS = (InvalidMessageError, PayloadTooLargeError, UnsupportedError)
-_WHERE = re.compile(r"\b(line|row) (\d+)")
 
 
 def _same(earlier: SubmissionRecord | None, draft: SubmissionRecord) -> bool:
@@ -183,11 +181,12 @@ def _file_finding(exc: Exception, max_bytes: int | None) -> Finding:
         code = "FORBIDDEN_XML"
     else:
         code = "UNREADABLE_FILE"
-    line = getattr(exc, "line", None)
-    location = Location(line=line) if isinstance(line, int) else Location()
-    if line is None and (match := _WHERE.search(message)):
-        number = int(match[2])
-        location = Location(line=number) if match[1] == "line" else Location(row=number)
+    # Where the reader says (InvalidMessageError's attributes), never guessed from the text.
+    location = Location(
+        line=getattr(exc, "line", None),
+        row=getattr(exc, "row", None),
+        column=getattr(exc, "column", None),
+    )
     return Finding(code, location, params={"reason": getattr(exc, "reason", None) or message})
 
 

@@ -204,8 +204,13 @@ CASES: list[Case] = [
         ],
     ),
     Case(
-        "CODE_NOT_IN_CODELIST.xml",  # a series attribute: listed for each of its observations
-        per_row(7, "line", series_key=KEY, component="UNIT_MEASURE", value="PX"),
+        "CODE_NOT_IN_CODELIST.xml",  # a series attribute: once, at the series' first observation
+        [lfs("line", 7, "UNIT_MEASURE", "2015-Q1", "PX")],
+        message="TEST:CL_UNIT_MEASURE(1.0)",
+    ),
+    Case(
+        "CODE_NOT_IN_CODELIST.series.csv",  # repeated in each of the series' rows: listed once
+        [lfs("row", 2, "UNIT_MEASURE", "2015-Q1", "PX")],
         message="TEST:CL_UNIT_MEASURE(1.0)",
     ),
     Case("CODE_NOT_IN_CODELIST.generic.xml", [lfs("line", 8, "OBS_STATUS", "2015-Q2", "Z")]),
@@ -265,11 +270,8 @@ CASES: list[Case] = [
         message="'PS' elsewhere for the same series",
     ),
     Case(
-        "INCONSISTENT_ATTRIBUTE.xml",  # each observation of the second Series element
-        [
-            lfs("line", 11, "UNIT_MULT", "2015-Q3", "6"),
-            lfs("line", 12, "UNIT_MULT", "2015-Q4", "6"),
-        ],
+        "INCONSISTENT_ATTRIBUTE.xml",  # once, at the first observation of the second Series
+        [lfs("line", 11, "UNIT_MULT", "2015-Q3", "6")],
         message="'3' elsewhere for the same series",
     ),
     Case(

@@ -291,7 +291,7 @@ CASES: list[tuple[str, str | Facets | None, list[DataEvent], dict[str, int]]] = 
         {"INCONSISTENT_ATTRIBUTE": 1},
     ),
     (
-        "inconsistent on every row carrying it",
+        "inconsistent once per series and value",
         None,
         [
             START,
@@ -299,8 +299,21 @@ CASES: list[tuple[str, str | Facets | None, list[DataEvent], dict[str, int]]] = 
             row(2, TIME_PERIOD="2016-Q2", UNIT_MULT="6"),
             row(3, TIME_PERIOD="2016-Q3", UNIT_MULT="6"),
             row(4, TIME_PERIOD="2016-Q4"),
+            row(5, TIME_PERIOD="2017-Q1", UNIT_MULT="0"),
+            row(6, TIME_PERIOD="2017-Q2", UNIT_MULT="6"),
         ],
         {"INCONSISTENT_ATTRIBUTE": 2},
+    ),
+    (
+        "bad series attribute once per series",
+        None,
+        [
+            START,
+            *(row(n, UNIT_MEASURE="PX", TIME_PERIOD=f"2016-Q{n}") for n in (1, 2, 3, 4)),
+            *(row(n, SEX="SEX_F", UNIT_MEASURE="PX", TIME_PERIOD=f"2016-Q{n - 4}") for n in (5, 6)),
+            row(7, SEX="SEX_M", UNIT_MEASURE="PX", UNIT_MULT="33"),
+        ],
+        {"CODE_NOT_IN_CODELIST": 4},
     ),
     (
         "bad attribute on every row",
@@ -439,6 +452,56 @@ def test_series_attribute_missing_is_reported_per_series_at_finish() -> None:
     assert report.counts == {"MISSING_MANDATORY_ATTRIBUTE": 2}
     assert {f.params["level"] for f in report.findings} == {SERIES}
     assert {f.series_key.split(".")[1] for f in report.findings if f.series_key} == {"ARG", "MAR"}
+
+
+def _bad_unit_rows(series: int, rows: int) -> Iterator[ObservationRow]:
+    """``rows`` observations of each of ``series`` series, every one with UNIT_MEASURE = PX."""
+    sexes = ("SEX_T", "SEX_F", "SEX_M")
+    for s in range(series):
+        for i in range(rows):
+            n = 2 + s * rows + i
+            period = f"{2000 + i // 4}-Q{i % 4 + 1}"
+            yield row(n, SEX=sexes[s], UNIT_MEASURE="PX", TIME_PERIOD=period)
+
+
+def test_a_bad_series_attribute_is_reported_once_per_series_at_its_first_row() -> None:
+    events = [START, *_bad_unit_rows(series=2, rows=40)]
+    report = _validate(_synthetic_rules(), events)
+    assert report.counts == {"CODE_NOT_IN_CODELIST": 2}
+    first, second = report.findings
+    assert (first.location, first.period, first.value) == (
+        Location(row=2, column="UNIT_MEASURE"),
+        "2000-Q1",
+        "PX",
+    )
+    assert first.series_key == "Q.ARG.SEX_T.AGE_YGE15.ECO_ISIC4_TOTAL.EMP"
+    assert (second.location.row, second.period) == (42, "2000-Q1")
+    assert second.series_key == "Q.ARG.SEX_F.AGE_YGE15.ECO_ISIC4_TOTAL.EMP"
+    for batch in (1, 7, 100):
+        assert _dumps(_validate(_synthetic_rules(), events, batch)) == _dumps(report)
+
+
+def test_a_bad_series_attribute_from_a_later_row_is_reported_there() -> None:
+    """Rows 2-3 leave UNIT_MEASURE empty (given once is enough), row 4 brings PX."""
+    rows = list(_bad_unit_rows(series=1, rows=10))
+    for r in rows[:2]:
+        del r.attributes["UNIT_MEASURE"]
+    report = _validate(_synthetic_rules(), [START, *rows])
+    (finding,) = report.findings
+    assert (finding.code, finding.location.row, finding.period) == (
+        "CODE_NOT_IN_CODELIST",
+        4,
+        "2000-Q3",
+    )
+
+
+def test_observation_level_problems_stay_per_observation() -> None:
+    rows = [row(n, OBS_STATUS="Z", TIME_PERIOD=f"2016-Q{n}") for n in (1, 2, 3, 4)]
+    rows += [row(5, drop=("OBS_STATUS",), TIME_PERIOD="2017-Q1")]
+    rows += [row(6, drop=("OBS_STATUS",), TIME_PERIOD="2017-Q2")]
+    report = _validate(_synthetic_rules(), [START, *rows])
+    assert report.counts == {"CODE_NOT_IN_CODELIST": 4, "MISSING_MANDATORY_ATTRIBUTE": 2}
+    assert [f.location.row for f in report.findings] == [1, 2, 3, 4, 5, 6]
 
 
 def test_errors_repeat_per_row_for_a_known_bad_series() -> None:

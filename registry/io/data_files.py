@@ -61,7 +61,7 @@ def sniff(stream: BinaryIO) -> Sniffed:
     head = _head(stream)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InvalidMessageError(
-            "row 1: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)"
+            "row 1: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)", row=1
         )
     head = head.lstrip()
     if not head:

@@ -2,8 +2,9 @@
 
 Entity resolution, DTD loading and network access are off, and any ``<!DOCTYPE`` or ``<!ENTITY``
 before the root element is refused outright (billion laughs, external entities, HTML pages).
-Every failure is an ``InvalidMessageError`` whose message names the line and column, so the
-structure and metadata readers (and anything else reading whole documents) share one behaviour.
+Every failure is an ``InvalidMessageError``; a syntax error names its line and column in the
+message and carries the line as ``line`` (``syntax_error``), so the structure and metadata readers
+(and anything else reading whole documents) share one behaviour. A refused DTD has no line.
 """
 
 from __future__ import annotations
@@ -48,11 +49,21 @@ def refuse_dtd(prolog: bytes) -> None:
         raise UnsafeXMLError(DTD_REFUSED)
 
 
+def _position(exc: etree.XMLSyntaxError) -> tuple[int, int]:
+    return exc.position if exc.position else (exc.lineno, 0)
+
+
 def syntax_message(exc: etree.XMLSyntaxError) -> str:
     """A statistician-readable sentence for an lxml syntax error, with line and column."""
-    line, column = exc.position if exc.position else (exc.lineno, 0)
+    line, column = _position(exc)
     text = (exc.msg or str(exc)).split(", line ")[0]
     return f"The document is not well-formed XML: {text} (line {line}, column {column})."
+
+
+def syntax_error(exc: etree.XMLSyntaxError) -> InvalidMessageError:
+    """The ``InvalidMessageError`` of an lxml syntax error: ``syntax_message``, and its ``line``."""
+    line = _position(exc)[0]
+    return InvalidMessageError(syntax_message(exc), line=line if line else None)
 
 
 def parse(data: bytes) -> etree._Element:
@@ -64,7 +75,7 @@ def parse(data: bytes) -> etree._Element:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise InvalidMessageError(syntax_message(exc)) from None
+        raise syntax_error(exc) from None
     except ValueError as exc:  # e.g. an unsupported encoding declaration
         raise InvalidMessageError(f"The document is not readable XML: {exc}.") from None
     docinfo: Any = root.getroottree().docinfo

@@ -33,8 +33,9 @@ cell runs over several lines is numbered by its first line, the rows after it by
 lines (``csv`` reader ``line_num`` semantics). Blank lines and rows of empty cells are skipped; a
 row with another number of cells than the header, a quote left open or followed by more text, an
 unknown structure kind or action, or a malformed ``STRUCTURE_ID`` is an ``InvalidMessageError``
-naming the row. ``sniff_structures`` reads the header and the first data rows only, so that a
-caller can fetch the structures before reading the whole file.
+naming the row, in its text and in its ``row`` attribute (and ``column``, the column's name, for a
+bad header or SDMX cell). ``sniff_structures`` reads the header and the first data rows only,
+so that a caller can fetch the structures before reading the whole file.
 """
 
 from __future__ import annotations
@@ -201,7 +202,7 @@ def _decoding_errors() -> Iterator[_Position]:
     except UnicodeDecodeError as exc:
         data = exc.object if isinstance(exc.object, bytes) else bytes(exc.object)
         row = position.lines + 1 + len(_LINE_BREAK.findall(data, 0, exc.start))
-        raise InvalidMessageError(_not_utf8(row, data, exc.start)) from None
+        raise InvalidMessageError(_not_utf8(row, data, exc.start), row=row) from None
 
 
 def _not_utf8(row: int, data: bytes, start: int) -> str:
@@ -216,7 +217,9 @@ def _open_reader(
     """Read the header line, choose the delimiter, and return the csv reader past the header."""
     first_line = text.readline()
     if not first_line.strip():
-        raise InvalidMessageError("row 1 is empty: an SDMX-CSV file starts with its header row")
+        raise InvalidMessageError(
+            "row 1 is empty: an SDMX-CSV file starts with its header row", row=1
+        )
     delimiter = _check_delimiter(delimiter) if delimiter else _sniff_delimiter(first_line)
     reader = csv.reader(chain([first_line], text), delimiter=delimiter, strict=True)
     position.reader = reader
@@ -242,7 +245,8 @@ def _sniff_delimiter(first_line: str) -> str:
         return ","
     raise InvalidMessageError(
         f"row 1: {match.group(1)} must be followed by the delimiter (comma, semicolon, tab or "
-        f"pipe), not {character!r}"
+        f"pipe), not {character!r}",
+        row=1,
     )
 
 
@@ -250,7 +254,8 @@ def _wrong_first_column(found: str) -> InvalidMessageError:
     cell = re.split(r"[,;\t|\r\n]", found, maxsplit=1)[0][:40]
     return InvalidMessageError(
         f"row 1: the first column must be DATAFLOW (SDMX-CSV 1.0) or STRUCTURE (SDMX-CSV 2.0), "
-        f"not {cell!r}"
+        f"not {cell!r}",
+        row=1,
     )
 
 
@@ -279,7 +284,9 @@ def _sdmx_columns(header: Row, delimiter: str) -> tuple[_Layout, int, bool]:
     if match is None:
         raise _wrong_first_column(first)
     if len(header) < 2 or header[1].strip() != _STRUCTURE_ID:
-        raise InvalidMessageError("row 1: the second column of SDMX-CSV 2.0 must be STRUCTURE_ID")
+        raise InvalidMessageError(
+            "row 1: the second column of SDMX-CSV 2.0 must be STRUCTURE_ID", row=1
+        )
     optional = _optional_columns(header)
     action = optional.get("ACTION")
     layout = _Layout("2.0", delimiter, len(header), 0, 1, action, match.group(1) or ";")
@@ -302,7 +309,9 @@ def _without_name_columns(columns: list[tuple[int, str]]) -> list[tuple[int, str
     if len(columns) % 2:
         raise InvalidMessageError(
             "row 1: with a STRUCTURE_NAME column (labels=name) every component column must be "
-            f"followed by its name column, but there are {len(columns)} columns after the SDMX ones"
+            f"followed by its name column, but there are {len(columns)} columns after the SDMX "
+            "ones",
+            row=1,
         )
     return columns[::2]
 
@@ -314,18 +323,22 @@ def _component_id(cell: str, index: int, version: str) -> tuple[str, bool, bool]
     match = _COMPONENT_HEADER.fullmatch(header)
     if not header:
         raise InvalidMessageError(
-            f"row 1: column {index + 1} has no header; name it or delete the column"
+            f"row 1: column {index + 1} has no header; name it or delete the column", row=1
         )
     if match is None:
         raise UnsupportedError(
             f"column {text!r}: nested components (metadata attributes such as ID[].SUB) and "
-            "multi-valued multilingual ones are not supported"
+            "multi-valued multilingual ones are not supported",
+            row=1,
+            column=text,
         )
     component = match.group(1)
     if version == "2.0" and component in _RESERVED:
         raise InvalidMessageError(
             f"row 1: column {component} must come right after STRUCTURE_ID, in the order "
-            "STRUCTURE_NAME, ACTION, SERIES_KEY, OBS_KEY"
+            "STRUCTURE_NAME, ACTION, SERIES_KEY, OBS_KEY",
+            row=1,
+            column=component,
         )
     return component, match.group(2) is not None, bool(labelled)
 
@@ -335,7 +348,9 @@ def _check_unique(parsed: list[tuple[int, str, bool, bool]]) -> None:
     for index, component, _, _ in parsed:
         if component in seen:
             raise InvalidMessageError(
-                f"row 1: {component} appears twice (columns {seen[component] + 1} and {index + 1})"
+                f"row 1: {component} appears twice (columns {seen[component] + 1} and {index + 1})",
+                row=1,
+                column=component,
             )
         seen[component] = index
 
@@ -427,7 +442,8 @@ def _sniffed_refs(reader: CsvReader, layout: _Layout, max_rows: int | None) -> l
 def _unreadable(number: int, exc: csv.Error) -> InvalidMessageError:
     return InvalidMessageError(
         f"row {number} cannot be read as CSV ({exc}); check its double quotes: a quoted cell "
-        "must be closed, right before the delimiter or the end of the line"
+        "must be closed, right before the delimiter or the end of the line",
+        row=number,
     )
 
 
@@ -435,7 +451,8 @@ def _ragged(number: int, cells: int, layout: _Layout) -> InvalidMessageError:
     name = _DELIMITERS.get(layout.delimiter, repr(layout.delimiter))
     return InvalidMessageError(
         f"row {number} has {cells} cells but the header has {layout.width}; look for a missing "
-        f"or extra {name}, or a cell with a {name} that is not in double quotes"
+        f"or extra {name}, or a cell with a {name} that is not in double quotes",
+        row=number,
     )
 
 
@@ -454,7 +471,9 @@ def _kind(cell: str, number: int) -> str:
     if kind is None:
         raise InvalidMessageError(
             f"row {number}, column STRUCTURE: {cell!r} is not dataflow, datastructure or "
-            "dataprovision"
+            "dataprovision",
+            row=number,
+            column=_STRUCTURE,
         )
     return kind
 
@@ -464,7 +483,9 @@ def _structure_ref(kind: str, cell: str, number: int, column: str) -> StructureR
     if match is None:
         raise InvalidMessageError(
             f"row {number}, column {column}: {cell!r} is not AGENCY:ID(VERSION), "
-            "e.g. MA.HCP:DF_LFS_KEY(1.0)"
+            "e.g. MA.HCP:DF_LFS_KEY(1.0)",
+            row=number,
+            column=column,
         )
     agency, id_, version = match.group("agency", "id", "version")
     return StructureRef(kind, agency, id_, version or "1.0")
@@ -475,7 +496,9 @@ def _action(cell: str, number: int) -> str:
     if action is None:
         raise InvalidMessageError(
             f"row {number}, column ACTION: {cell!r} is not one of I (information), A (append), "
-            "R (replace), D (delete), M (merge)"
+            "R (replace), D (delete), M (merge)",
+            row=number,
+            column="ACTION",
         )
     return action
 
@@ -563,7 +586,9 @@ def _with_semicolons(
             if len(parts) > 1 and any(";" in part for part in parts):
                 raise UnsupportedError(
                     f"row {number}, column {component}: a value contains ';', which separates "
-                    "multiple values in the registry; such values are not supported"
+                    "multiple values in the registry; such values are not supported",
+                    row=number,
+                    column=component,
                 )
             row[index] = ";".join(parts)
         return convert(row, number)

@@ -19,8 +19,9 @@ written ``en:Text;fr:Texte`` (the SDMX-CSV 2.0 conventions); several multilingua
 values containing ``;``, attached ``Metadata`` and 3.0 explicit measures raise
 ``UnsupportedError`` rather than lose data. Annotations and ``DataProvider`` elements are not
 read. ``sniff_structure`` reads only the header so that a caller can look the DSD up first.
-Errors are raised while iterating: ``InvalidMessageError`` (with the line) for DTDs and entities,
-malformed or truncated XML, messages that are not data, unknown actions or structure ids. With
+Errors are raised while iterating: ``InvalidMessageError`` for DTDs and entities, malformed or
+truncated XML, messages that are not data, unknown actions or structure ids, with the line in its
+text and in its ``line`` attribute (none for a refused DTD). With
 ``xsd=True`` (the default) a message the official XSDs describe completely (SDMX-ML 2.1
 ``GenericData`` and ``GenericTimeSeriesData``; see ``registry.io.xsd``) is validated against them
 while it is parsed, chunk by chunk, before the chunk's events are read: the first violation raises
@@ -55,7 +56,7 @@ from registry.io.data_events import (
     ObservationRow,
     StructureRef,
 )
-from registry.io.safexml import DTD_DECLARATION, DTD_REFUSED, UnsafeXMLError, syntax_message
+from registry.io.safexml import DTD_DECLARATION, DTD_REFUSED, UnsafeXMLError, syntax_error
 from registry.io.xsd import (
     ANCHOR,
     ANCHOR_TARGET,
@@ -182,6 +183,11 @@ def _opened(source: Path | BinaryIO) -> Iterator[IO[bytes]]:
         yield source
 
 
+def _line(elem: etree._Element) -> int | None:
+    """The line of an element (lxml's stubs do not say it is an int)."""
+    return cast(int | None, elem.sourceline)
+
+
 def _seekable(stream: IO[bytes]) -> bool:
     try:
         return bool(stream.seekable())
@@ -260,7 +266,7 @@ class _Input:
                 raise self.malformed(exc) from None
             for _, root in parser.read_events():
                 self._refuse_dtd(cast(etree._Element, root))
-                return _classify(cast(etree._Element, root).tag)
+                return _classify(cast(etree._Element, root))
         raise InvalidMessageError("The document holds no XML element (it is empty or truncated).")
 
     def _refuse_dtd(self, root: etree._Element) -> None:
@@ -290,13 +296,13 @@ class _Input:
             if invalid is not None:  # what the end of the input left open, seen by the schema
                 exc.msg = "the document ends before its last element is complete"
                 exc.lineno, exc.offset = self.newlines + 1, self.last_line
-                return InvalidMessageError(syntax_message(exc))
+                return syntax_error(exc)
             _tidy_lost_error(exc)
         if self._injected is not None and exc.offset is not None:
             line, column, length = self._injected
             if exc.lineno == line and exc.offset >= column:  # after the marker: not in the file
                 exc.offset -= length
-        return InvalidMessageError(syntax_message(exc))
+        return syntax_error(exc)
 
 
 def _tidy_lost_error(exc: etree.XMLSyntaxError) -> None:
@@ -384,22 +390,23 @@ def _syntax_errors(data: _Input) -> Iterator[None]:
         raise data.malformed(exc) from None
 
 
-def _classify(tag: str) -> _Message:
-    qname = etree.QName(tag)
+def _classify(root: etree._Element) -> _Message:
+    qname = etree.QName(root.tag)
     local, namespace = qname.localname, qname.namespace or ""
     match = _MESSAGE_NS.fullmatch(namespace)
     if not match:
         where = f" in namespace {namespace}" if namespace else " (no namespace)"
         raise InvalidMessageError(
-            f"The document is not an SDMX-ML message: its root element is <{local}>{where}."
+            f"The document is not an SDMX-ML message: its root element is <{local}>{where}.",
+            line=_line(root),
         )
     version = f"{match[1]}.{match[2]}"
     if local in _DATA_ROOTS.get(version, ()):
         return _Message(version, local)
-    raise _not_data(local, version)
+    raise _not_data(local, version, _line(root))
 
 
-def _not_data(local: str, version: str) -> RegistryError:
+def _not_data(local: str, version: str, line: int | None) -> RegistryError:
     if local in _OTHER_DATA_ROOTS or local.endswith("Data"):
         return UnsupportedError(
             f"SDMX-ML {version} {local} messages are not supported: send SDMX-ML 2.1 generic or "
@@ -417,7 +424,8 @@ def _not_data(local: str, version: str) -> RegistryError:
         what = f"a {local} message"
     return InvalidMessageError(
         f"The document is {what} in SDMX-ML {version}, not a data message: send "
-        "GenericData or StructureSpecificData."
+        "GenericData or StructureSpecificData.",
+        line=line,
     )
 
 
@@ -440,7 +448,8 @@ def _header_structures(header: etree._Element, message: _Message) -> dict[str, _
         structure_id = elem.get("structureID")
         if not structure_id:
             raise InvalidMessageError(
-                f"The header Structure at line {elem.sourceline} has no structureID."
+                f"The header Structure at line {elem.sourceline} has no structureID.",
+                line=_line(elem),
             )
         namespace = elem.get("namespace")
         explicit = elem.get("explicitMeasures", "false").strip() in ("true", "1") or bool(
@@ -471,7 +480,8 @@ def _structure_ref(structure: etree._Element) -> StructureRef:
         return _from_urn(urn, kind, child)
     raise InvalidMessageError(
         f"The header Structure at line {structure.sourceline} names no structure: it needs a "
-        "Structure (DSD), StructureUsage (dataflow) or ProvisionAgreement reference."
+        "Structure (DSD), StructureUsage (dataflow) or ProvisionAgreement reference.",
+        line=_line(structure),
     )
 
 
@@ -479,7 +489,8 @@ def _from_ref(ref: etree._Element, kind: str) -> StructureRef:
     agency, id_ = ref.get("agencyID"), ref.get("id")
     if not agency or not id_:
         raise InvalidMessageError(
-            f"The structure reference at line {ref.sourceline} needs agencyID and id."
+            f"The structure reference at line {ref.sourceline} needs agencyID and id.",
+            line=_line(ref),
         )
     return StructureRef(kind, agency, id_, ref.get("version") or "1.0")
 
@@ -489,13 +500,15 @@ def _from_urn(urn: str, kind: str, elem: etree._Element) -> StructureRef:
         structure_type, agency, id_, version = parse_urn(urn)
     except ValueError:
         raise InvalidMessageError(
-            f"The structure reference at line {elem.sourceline} is not a Ref nor a URN: {urn!r}."
+            f"The structure reference at line {elem.sourceline} is not a Ref nor a URN: {urn!r}.",
+            line=_line(elem),
         ) from None
     if _URN_KINDS.get(structure_type.urn_class) != kind:
         expected = next(cls for cls, k in _URN_KINDS.items() if k == kind)
         raise InvalidMessageError(
             f"The structure reference at line {elem.sourceline} points to a "
-            f"{structure_type.urn_class} where a {expected} is expected: {urn}."
+            f"{structure_type.urn_class} where a {expected} is expected: {urn}.",
+            line=_line(elem),
         )
     return StructureRef(kind, agency, id_, version)
 
@@ -606,7 +619,8 @@ class _Reader:
         elif tag == "Metadata":
             raise UnsupportedError(
                 f"Reference metadata attached to data (<Metadata> at line {elem.sourceline}) is "
-                "not supported: send it as a metadata message."
+                "not supported: send it as a metadata message.",
+                line=_line(elem),
             )
         else:  # a DataSet
             yield from self.enter_dataset(elem)
@@ -621,7 +635,8 @@ class _Reader:
         if action not in ACTIONS:
             raise InvalidMessageError(
                 f"The DataSet at line {elem.sourceline} has action {action!r}; "
-                f"the SDMX actions are {', '.join(ACTIONS)}."
+                f"the SDMX actions are {', '.join(ACTIONS)}.",
+                line=_line(elem),
             )
         self.check_declaration(declared, elem)
         return DataSetStart(
@@ -643,7 +658,8 @@ class _Reader:
             raise InvalidMessageError(
                 f"The DataSet at line {dataset.sourceline} refers to structure "
                 f"{structure_id!r}, which the header does not declare (header structureIDs: "
-                f"{known})."
+                f"{known}).",
+                line=_line(dataset),
             )
         return declared
 
@@ -689,7 +705,8 @@ class _StructureSpecificReader(_Reader):
                 f"The DataSet at line {dataset.sourceline} uses explicit measures "
                 f"(SDMX-ML {self.message.version}, dimension at observation "
                 f"{declared.dimension_at_observation}); only SDMX-ML 2.1 explicit measures at "
-                "the observation level are supported."
+                "the observation level are supported.",
+                line=_line(dataset),
             )
         self.explicit_measure_dimension = declared.dimension_at_observation
 
@@ -784,7 +801,8 @@ class _StructureSpecificReader(_Reader):
         if not group_id:
             raise InvalidMessageError(
                 f"The Group at line {elem.sourceline} does not say which group it is "
-                "(no xsi:type and no type attribute)."
+                "(no xsi:type and no type attribute).",
+                line=_line(elem),
             )
         return GroupValues(group_id, key, attrs, self.location(elem))
 
@@ -890,27 +908,33 @@ class _GenericReader(_Reader):
 def _comp_value(comp: etree._Element) -> str:
     """One string for a ``Comp``: several values joined with ``;``, texts as ``lang:text``."""
     values = [v for v in comp if v.tag == "Value"]
-    where = f"component {comp.get('id')!r} at line {comp.sourceline}"
+    line = _line(comp)
+    where = f"component {comp.get('id')!r} at line {line}"
     if any(len(v) for v in values):
         if len(values) > 1:
             raise UnsupportedError(
                 f"Several multilingual values for {where} are not supported "
-                "(one multilingual value, or several plain values, are)."
+                "(one multilingual value, or several plain values, are).",
+                line=line,
             )
-        return _join([_text(t, where) for t in values[0] if isinstance(t.tag, str)], where)
-    return _join([v.text or "" for v in values], where)
+        texts = [_text(t, where, line) for t in values[0] if isinstance(t.tag, str)]
+        return _join(texts, where, line)
+    return _join([v.text or "" for v in values], where, line)
 
 
-def _text(elem: etree._Element, where: str) -> str:
+def _text(elem: etree._Element, where: str, line: int | None) -> str:
     if etree.QName(elem).localname != "Text":
-        raise UnsupportedError(f"Structured (XHTML) values for {where} are not supported.")
+        raise UnsupportedError(
+            f"Structured (XHTML) values for {where} are not supported.", line=line
+        )
     return f"{elem.get(_XML_LANG, 'en')}:{elem.text or ''}"
 
 
-def _join(parts: list[str], where: str) -> str:
+def _join(parts: list[str], where: str, line: int | None) -> str:
     if len(parts) > 1 and any(";" in p for p in parts):
         raise UnsupportedError(
             f"A value of {where} contains ';', which separates multiple values: "
-            "such values are not supported."
+            "such values are not supported.",
+            line=line,
         )
     return ";".join(parts)

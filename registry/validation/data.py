@@ -22,9 +22,12 @@ check. Per distinct series the validator keeps its key (a tuple of interned stri
 first value of each series attribute (one tuple shared by all series with the same values):
 about 150 bytes a series of six dimensions, 15 MB for 100,000 series; a series with key problems,
 or still missing a mandatory series attribute, also keeps those issues or its first location.
-A series attribute whose value differs from the series' first one is reported on every row that
-carries it. Duplicate observations are not this module's job: the submission service finds them
-in the store's staging table, so nothing is kept per observation. Limits: exclusion cube
+Rows repeat the values of series, group and dataset attributes: a bad one (not a valid code or
+value, or other than the series' or group's first one) is reported once per series and distinct
+value, at the first row carrying it, with that row's period (the validator notes each such
+finding's series, component and value); observation-level problems and series key problems are
+reported on every row. Duplicate observations are not this module's job: the submission service
+finds them in the store's staging table, so nothing is kept per observation. Limits: exclusion cube
 regions are applied only when they select a single component (a combination of several is not
 enforced), ``DataKeySet`` constraints and the time ranges of cube regions are ignored, and a
 series or group attribute given in a ``GroupValues`` event whose key does not cover the
@@ -443,6 +446,10 @@ class DataValidator:
         self._plain_measure = self._measure_facets_plain(rules)
         self._everywhere: set[str] = set()  # keyed attributes given by a wide group
         self._dataset_attrs = tuple(a.id for a in attrs if a.level == DATASET)
+        # Attributes whose value rows repeat (series, group, dataset level): a bad value of one
+        # is reported once per series, and (series key, component, value, code) noted here.
+        self._repeated = frozenset(a.id for a in attrs if a.level != OBSERVATION)
+        self._reported: set[tuple[tuple[str | None, ...], str, str, str]] = set()
         self._delete = False
         self._dataset_missing: set[str] = set()
         self._dataset_location: Location | None = None
@@ -494,6 +501,16 @@ class DataValidator:
                 params=params,
             )
         )
+
+    def _first_time(
+        self, key: tuple[str | None, ...], component: str, value: str, code: str = ""
+    ) -> bool:
+        """Whether a finding about a repeated attribute value is new for its series (noted)."""
+        seen = (key, component, value, code)
+        if seen in self._reported:
+            return False
+        self._reported.add(seen)
+        return True
 
     def _unknown(self, component: str, location: Location) -> None:
         if component in self._unknown_reported:
@@ -824,9 +841,13 @@ class DataValidator:
                 good = False
                 continue
             issues = self._value_check(component, text)
+            if not issues:
+                continue
+            good = False
+            if component in self._repeated and not self._first_time(key, component, text):
+                continue  # a series (group, dataset) value: reported at its series' first row
             for code, params in issues:
                 self._add(code, location, component, text, key, period, params)
-                good = False
         for component in self._obs_mandatory:
             if component not in attrs:
                 good = False
@@ -872,7 +893,7 @@ class DataValidator:
                     if recorded is None:
                         recorded = list(values)
                     recorded[slot] = given
-                elif first != given:
+                elif first != given and self._first_time(key, component, given, SERIES):
                     params = {"other": first, "level": SERIES}
                     self._add(
                         "INCONSISTENT_ATTRIBUTE", location, component, given, key, period, params
@@ -929,7 +950,7 @@ class DataValidator:
                 continue
             values = self._keyed_values[attr.id]
             first = values.setdefault(gkey, value)
-            if first != value:
+            if first != value and self._first_time(key, attr.id, value, GROUP):
                 params = {"other": first, "level": GROUP}
                 self._add("INCONSISTENT_ATTRIBUTE", location, attr.id, value, key, period, params)
 
