@@ -16,8 +16,8 @@ written straight into the store, its repeated periods caught here and its summar
 and last period) computed here; later rows of the series are staged (see
 ``registry.storage.data``). Writing runs in one background thread, one batch behind: the
 database engine does its work without the GIL, so reading and validating the next batch overlap
-it; the thread and this code never use the connection at the same time (``_wait`` comes before
-every other use).
+it (with a short GIL switch interval meanwhile, ``registry.switching``); the thread and this code
+never use the connection at the same time (``_wait`` comes before every other use).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import replace
 from operator import itemgetter
 from typing import Any
@@ -33,6 +34,7 @@ from registry.data_structures import FlowContext
 from registry.io.data_events import DataEvent, DataSetStart, GroupValues, Location, ObservationRow
 from registry.periods import PeriodError, parse_period
 from registry.storage.data import DataWriter, Duplicate, MergeCounts, PreparedRows, StagedRow
+from registry.switching import responsive
 from registry.validation.data import DATASET, OBSERVATION, DataValidator
 from registry.validation.report import Finding, ReportBuilder
 
@@ -108,6 +110,7 @@ class Ingest:
         self.dataset_values: dict[str, str] = {}
         self.groups: list[GroupValues] = []
         self._pool: ThreadPoolExecutor | None = None
+        self._switching = ExitStack()
         self._pending: Future[list[Duplicate]] | None = None
         self._dataset = -1
         self._delete = False
@@ -481,6 +484,7 @@ class Ingest:
         self._wait()
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="stage")
+            self._switching.enter_context(responsive())  # see registry.switching
         ended, self._ended = self._ended, []
         replace, merge = self._series_values_to_write()
         prepared = self.writer.prepare(direct)
@@ -540,6 +544,7 @@ class Ingest:
             if self._pool is not None:
                 self._pool.shutdown()
                 self._pool = None
+            self._switching.close()
 
     # -- the end ---------------------------------------------------------------------------------
 

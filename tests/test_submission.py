@@ -488,3 +488,12 @@ def test_views_iterate(lfs: sqlalchemy.engine.Engine, generated: dict[str, Path]
         views: Iterator[Any] = stored_data.observation_views(session, LFS)
         first = next(views)
     assert first.dimensions["FREQ"] == "Q" and first.attributes["UNIT_MEASURE"]
+
+
+def test_the_gil_switch_interval_is_put_back(
+    lfs: sqlalchemy.engine.Engine, generated: dict[str, Path]
+) -> None:
+    """The ingest shortens it while its writing thread runs (registry.switching), then restores."""
+    before = sys.getswitchinterval()
+    assert _submit(lfs, generated["csv"], provider=BENCH).status == "accepted"
+    assert sys.getswitchinterval() == before
