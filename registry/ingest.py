@@ -518,11 +518,16 @@ class Ingest:
     ) -> list[Duplicate]:
         """In the writing thread: a batch of observations, then its series-level values."""
         duplicates = self.writer.write(direct, ended, staged)
+        self._write_series_values(replace, merge)
+        return duplicates
+
+    def _write_series_values(
+        self, replace: Mapping[int, Mapping[str, str]], merge: Mapping[int, Mapping[str, str]]
+    ) -> None:
         if replace:
             self.writer.series_attributes(replace, replace=True)
         if merge:
             self.writer.series_attributes(merge, replace=False)
-        return duplicates
 
     def _end_run(self) -> None:
         """The current straight run (if any) is over: keep its summary for the writer."""
@@ -561,11 +566,7 @@ class Ingest:
         """Apply the staged data (the caller commits or rolls back afterwards)."""
         self._wait()
         writer = self.writer
-        replace, merge = self._series_values_to_write()
-        if replace:
-            writer.series_attributes(replace, replace=True)
-        if merge:
-            writer.series_attributes(merge, replace=False)
+        self._write_series_values(*self._series_values_to_write())
         if self.dataset_values:
             writer.dataset_attributes(self.dataset_values)
         for group in self.groups:
