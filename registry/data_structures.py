@@ -24,7 +24,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 from sdmx.model import common, v21
 
@@ -38,8 +38,8 @@ from registry.validation.data import FlowRules, compile_rules
 __all__ = [
     "FLOW_CACHE",
     "FlowContext",
-    "FlowContextCache",
     "FlowProblem",
+    "StructureCache",
     "flow_context",
     "latest_dataflows",
     "resolve_flow",
@@ -175,24 +175,26 @@ def resolve_flow(
     return flow_context(catalog, flow_urn, agreement_urn)
 
 
-_CacheKey = tuple[str, str, str | None]  # (structure marker, dataflow URN, agreement URN)
+_CacheKey = tuple[str, str, str | None]  # (structure marker, dataflow URN, agreement / other)
+_Value = TypeVar("_Value")
 
 
-class FlowContextCache:
-    """A thread-safe LRU of built ``FlowContext`` values (see the module docstring).
+class StructureCache(Generic[_Value]):
+    """A thread-safe LRU of values built from stored structures (see the module docstring).
 
-    Entries of an older marker are never hit again and leave as the least recently used; at most
-    ``maxsize`` are kept (each holds one DSD with its codelists and compiled rules).
+    Keys start with the structure clock's marker: entries of an older marker are never hit again
+    and leave as the least recently used; at most ``maxsize`` are kept (a ``FlowContext`` holds
+    one DSD with its codelists and compiled rules).
     """
 
     def __init__(self, maxsize: int = 64) -> None:
         self.maxsize = maxsize
-        self._items: OrderedDict[_CacheKey, FlowContext] = OrderedDict()
+        self._items: OrderedDict[_CacheKey, _Value] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: _CacheKey) -> FlowContext | None:
+    def get(self, key: _CacheKey) -> _Value | None:
         with self._lock:
             found = self._items.get(key)
             if found is None:
@@ -202,9 +204,9 @@ class FlowContextCache:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: _CacheKey, context: FlowContext) -> None:
+    def put(self, key: _CacheKey, value: _Value) -> None:
         with self._lock:
-            self._items[key] = context
+            self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self.maxsize:
                 self._items.popitem(last=False)
@@ -219,7 +221,7 @@ class FlowContextCache:
             return len(self._items)
 
 
-FLOW_CACHE = FlowContextCache()
+FLOW_CACHE: StructureCache[FlowContext] = StructureCache()
 
 
 def flow_context(catalog: Catalog, flow_urn: str, agreement_urn: str | None = None) -> FlowContext:

@@ -24,7 +24,7 @@ import sqlalchemy
 
 from registry import content, data_structures, maintenance
 from registry.catalog import Catalog
-from registry.data_structures import FLOW_CACHE, FlowContext, FlowContextCache, flow_context
+from registry.data_structures import FLOW_CACHE, FlowContext, StructureCache, flow_context
 from registry.io import sdmxml
 from registry.storage import artefacts
 from registry.storage.db import make_engine, session_scope
@@ -258,7 +258,7 @@ def test_the_cache_is_a_bounded_thread_safe_lru(
 ) -> None:
     load(engine, files["dsd"], files["provision"])
     value = context(engine)
-    cache = FlowContextCache(maxsize=2)
+    cache = StructureCache(maxsize=2)
     cache.put(("m", "a", None), value)
     cache.put(("m", "b", None), value)
     assert cache.get(("m", "a", None)) is value  # a is now the most recent

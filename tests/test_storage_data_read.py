@@ -21,7 +21,7 @@ import pytest
 import sqlalchemy
 from sqlmodel import Session
 
-from registry import data_query
+from registry import data_labels, data_query
 from registry.catalog import Catalog
 from registry.data_query import answer_data_query
 from registry.errors import ResponseTooLargeError
@@ -226,17 +226,17 @@ def test_labels_are_kept_while_the_structures_are_unchanged(
     try:
         with Session(engine) as session:
             context = data_query.resolve_dataflow(Catalog(session), query.flow)
-            first = data_query.code_labels(session, context, ("fr",))
-            assert data_query.code_labels(session, context, ("fr",)) is first
-            english = data_query.code_labels(session, context, ("en",))
+            first = data_labels.code_labels(session, context, ("fr",))
+            assert data_labels.code_labels(session, context, ("fr",)) is first
+            english = data_labels.code_labels(session, context, ("en",))
             assert english is not first and english.components == first.components
-            assert data_query.code_labels(session, context, ("fr",)) is first
+            assert data_labels.code_labels(session, context, ("fr",)) is first
             marker = Catalog(session).structure_marker()
             monkeypatch.setattr(Catalog, "structure_marker", lambda self: f"{marker}+1")
-            changed = data_query.code_labels(session, context, ("fr",))
+            changed = data_labels.code_labels(session, context, ("fr",))
             assert changed is not first and changed.components == first.components
             monkeypatch.setattr(Catalog, "structure_marker", lambda self: None)
-            uncached = data_query.code_labels(session, context, ("fr",))
-            assert uncached is not data_query.code_labels(session, context, ("fr",))
+            uncached = data_labels.code_labels(session, context, ("fr",))
+            assert uncached is not data_labels.code_labels(session, context, ("fr",))
     finally:
         engine.dispose()

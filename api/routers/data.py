@@ -10,7 +10,7 @@ a time-series format for a flat or cross-sectional answer and SDMX-CSV for
 copy is current (the ETag covers the media type with its SDMX-CSV parameters), then streams the
 message: the header leaves before the observations are read, and the store session lives as
 long as the stream.
-SDMX-JSON and labelled SDMX-CSV show names (``registry.data_query.code_labels``) in the first
+SDMX-JSON and labelled SDMX-CSV show names (``registry.data_labels.code_labels``) in the first
 language of ``lang``, Accept-Language (by q-value) and REGISTRY_LANGUAGES that each name has,
 else English, else any; ``Content-Language`` says the language of the dataflow's name.
 """
@@ -28,7 +28,8 @@ from api.caching import not_modified, validators
 from api.deps import EngineDep, SettingsDep
 from api.negotiation import request_format
 from api.paths import add_get_routes
-from registry.data_query import DataAnswer, answer_data_query, code_labels
+from registry.data_labels import code_labels
+from registry.data_query import DataAnswer, answer_data_query
 from registry.errors import NotAcceptableError, QuerySyntaxError
 from registry.io.data_out import writer_for
 from registry.io.formats import Format, media_parameters
