@@ -19,8 +19,10 @@ the dataflow's accepted submissions), so repeated queries skip the SQL and parsi
 ``availability_structures`` builds the sdmx1 ``ContentConstraint`` of the answer (role Actual,
 id ``CC_AVAILABILITY``, maintained by the dataflow's agency and attached to the dataflow, one
 CubeRegion with a KeyValue per dimension, or only ``componentID``'s, the time dimension as an
-inclusive TimeRange, and the ``sdmx_metrics`` annotations ``series_count`` and ``obs_count`` as
-.Stat Suite and Fusion Registry write them: the id names the metric, the title is the number)
+inclusive TimeRange (in SDMX-JSON also as a ``referencePeriod`` of dateTimes, R-AV-07: not in
+SDMX-ML, where sdmx1 2.28 cannot read it), and the ``sdmx_metrics`` annotations
+``series_count`` and ``obs_count`` as .Stat Suite and Fusion Registry write them: the id names
+the metric, the title is the number)
 followed by what ``references`` asks for: the dataflow, the DSD, and partial item schemes:
 codelists keep the codes present plus their ancestors, data provider schemes the providers of
 the data, concept schemes the constrained concepts (every concept the DSD uses when the DSD is
@@ -450,6 +452,11 @@ def _constraint(
             )
             members[dim] = v21.MemberSelection(values_for=dim, included=True, values=[period])
     constraint.data_content_region.append(common.CubeRegion(included=True, member=members))
+    if availability.time_range is not None:
+        # The temporal coverage as a ReferencePeriod of dateTimes (R-AV-07): sdmx1 does not
+        # model it; the SDMX-JSON writer writes this attribute (see io.sdmxml for SDMX-ML).
+        first, last = availability.time_range
+        constraint.reference_period = (_instant(first), _instant(last - 1))  # type: ignore[attr-defined]
     return constraint
 
 

@@ -30,6 +30,7 @@ from typing import Any
 from sdmx.model import common, v21
 
 from registry.errors import UnsupportedError
+from registry.io.data_out import instant_text
 from registry.structure_types import urn_of
 
 __all__ = ["MEDIA_TYPE", "SCHEMA_URL", "write_errors_json", "write_structures_json"]
@@ -450,6 +451,9 @@ def _content_constraint(obj: v21.ContentConstraint, ctx: _Context) -> Json:
         out["cubeRegions"] = regions
     if obj.data_content_keys is not None and obj.data_content_keys.keys:
         out["dataKeySets"] = [_data_key_set(obj.data_content_keys)]
+    if (span := getattr(obj, "reference_period", None)) is not None:  # see sdmxml
+        start, end = (instant_text(t) for t in span)
+        out["referencePeriod"] = {"startTime": start, "endTime": end}
     return out
 
 

@@ -1388,7 +1388,12 @@ _ATTACHMENT_ORDER = (
 
 @writer
 def _content_constraint(obj: v21.ContentConstraint) -> etree._Element:
-    """Replaces sdmx1's writer: one ConstraintAttachment, sorted content, explicit type."""
+    """Replaces sdmx1's writer: one ConstraintAttachment, sorted content, explicit type.
+
+    A ``reference_period`` (the registry's availability answers) is not written as a
+    ``str:ReferencePeriod``: sdmx1 2.28, the harvesters' client, cannot read one (it raises
+    NotImplementedError on the element, see tests/test_api_availability.py); the same coverage is
+    in the cube region's TIME_PERIOD TimeRange, and SDMX-JSON carries ``referencePeriod``."""
     role = getattr(getattr(obj, "role", None), "role", None)
     kind = "Allowed" if role is common.ConstraintRoleType.allowable else "Actual"
     keys = [_data_key_set_elem(obj.data_content_keys)] if obj.data_content_keys else []
