@@ -269,7 +269,7 @@ def env(live_server: LiveServer, tokens: Tokens) -> Iterator[Env]:
                 content=(BENCH / name).read_bytes(),
                 headers={"Authorization": f"Bearer {tokens.curator}"},
             )
-            assert r.status_code == 201, r.text[:500]
+            assert r.status_code == 201, r.text[-1500:]
         yield Env(client, engine, tokens.producer)
     engine.dispose()
 

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import gzip
 import io
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import sdmx
 from lxml import etree
 
+import api.deps
 from tests.compare import assert_same
 from tests.conftest import LiveServer, Tokens
 
@@ -153,6 +158,29 @@ def test_dangling_references_refused_with_missing_urns(
     assert r.status_code == 409 and b"SubmitStructureResponse" in r.content
     assert b"Failure" in r.content and b"Dataflow=TEST:DF_LFS(1.0)" in r.content
     assert client.get("/-/health").json()["artefacts"] == 0
+
+
+def test_a_write_is_committed_before_it_is_answered(
+    client: httpx.Client, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FastAPI ends the session dependency (its commit) only after the answer has gone: a
+    client sending its next message on the answer must still find what it wrote (a provision
+    agreement right after its dataflow was refused now and then, 409, under load)."""
+    real_scope = api.deps.session_scope
+
+    @contextmanager
+    def slow_scope(engine: Any) -> Iterator[Any]:
+        with real_scope(engine) as session:
+            yield session
+            time.sleep(1.0)  # the dependency's own commit comes this much later
+
+    monkeypatch.setattr(api.deps, "session_scope", slow_scope)
+    assert post(client, DSD_FILE, tokens.curator).status_code == 201
+    assert post(client, PROVISION_FILE, tokens.admin).status_code == 201  # sees the dataflow
+    auth = {"Authorization": f"Bearer {tokens.curator}"}
+    path = "/rest/provisionagreement/TEST/PA_BENCH_DF_LFS/1.0"
+    assert client.delete(path, headers=auth).status_code == 200
+    assert client.get(path).status_code == 404
 
 
 def test_resubmission_is_unchanged_and_answers_200(loaded: httpx.Client, tokens: Tokens) -> None:

@@ -5,6 +5,9 @@ message, or a ``SubmitStructureRequest``) is spooled with the configured size ca
 entities and network access off, and applied as one transaction. The answer is a
 ``SubmitStructureResponse`` (SDMX-ML, or JSON when asked) with one result per artefact: 201 when
 something was created, 200 otherwise, 409 with nothing stored when any artefact is refused.
+The transaction is committed before the answer is written: FastAPI runs the session
+dependency's exit (its commit) only after the response has gone, so a client that sends its next
+message on the answer (a provision agreement after its dataflow) could otherwise find nothing.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ async def post_structures(
         results = maintenance.delete_structures(session, submission.artefacts, actor=who.name)
     else:
         results = maintenance.submit_structures(session, submission.artefacts, actor=who.name)
+    session.commit()  # before the answer: see the module docstring
     status = 201 if any(r.status == "created" for r in results) else 200
     return submission_response(request, results, status)
 
@@ -95,4 +99,5 @@ def delete_structure(
     result = maintenance.delete_artefact(
         session, stype.urn(agency, resource_id, version), actor=who.name
     )
+    session.commit()  # before the answer: see the module docstring
     return submission_response(request, [result], 200)
