@@ -1,9 +1,10 @@
 """FastAPI dependencies as ``Annotated`` aliases: settings, a per-request session, the caller.
 
 ``SessionDep`` yields one SQLModel session per request (committed by ``session_scope`` when the
-handler returns, rolled back if it raises; FastAPI runs that exit after the response is sent, so a
-handler that writes commits itself before answering); ``CurrentUser`` resolves an ``Authorization: Bearer``
-token to a ``UserRecord`` (None when the request is anonymous; an unknown token is a 401).
+handler returns, rolled back if it raises; FastAPI runs that exit after the response is sent, so
+a handler that writes commits itself before answering); ``CurrentUser`` resolves an
+``Authorization: Bearer`` token to a ``UserRecord`` (None when the request is anonymous; an
+unknown token is a 401).
 """
 
 from __future__ import annotations
