@@ -276,13 +276,7 @@ class DataWriter:
                 if new != current:
                     updates.append((json.dumps(new), self.submission_id, sid))
             cursor.close()
-        if updates and not self.sqlite:  # one statement, not one round trip per series
-            self._execute(
-                "UPDATE series s SET attributes = v.attributes::json, submission_id = ? "
-                "FROM unnest(?::text[], ?::bigint[]) AS v(attributes, id) WHERE s.id = v.id",
-                [self.submission_id, [u[0] for u in updates], [u[2] for u in updates]],
-            ).close()
-        elif updates:
+        if updates:  # psycopg pipelines executemany: one round trip, one index probe per row
             self._executemany(
                 "UPDATE series SET attributes = ?, submission_id = ? WHERE id = ?", updates
             )
