@@ -17,7 +17,7 @@ else English, else any; ``Content-Language`` says the language of the dataflow's
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from api.caching import not_modified, validators
 from api.deps import EngineDep, SettingsDep
-from api.negotiation import request_format
+from api.negotiation import preferred_languages, request_format
 from api.paths import add_get_routes
 from registry.data_labels import code_labels
 from registry.data_query import DataAnswer, answer_data_query
@@ -76,7 +76,9 @@ def data_query(
         writer_options = _csv_options(request, fmt, params) if "csv" in fmt.name else {}
         format_name = writer_options.pop("format_name", fmt.name)
         if format_name in _LABELLED:
-            labels = code_labels(session, answer.context, _languages(request, settings.languages))
+            labels = code_labels(
+                session, answer.context, preferred_languages(request, settings.languages)
+            )
             writer_options["labels"] = labels
             if labels.language:
                 headers["Content-Language"] = labels.language
@@ -135,29 +137,6 @@ def _check_time_series(fmt: Format, answer: DataAnswer) -> None:
             "application/vnd.sdmx.genericdata+xml, application/vnd.sdmx.structurespecificdata+xml"
             ", SDMX-JSON or SDMX-CSV instead"
         )
-
-
-def _languages(request: Request, default: Sequence[str]) -> tuple[str, ...]:
-    """Languages for names, by preference (primary subtags): ``lang``, then Accept-Language by
-    q-value (``q=0`` and ``*`` left out), then REGISTRY_LANGUAGES."""
-    lang = request.query_params.get("lang", "")
-    ranked: list[tuple[float, str]] = []
-    for part in request.headers.get("accept-language", "").split(","):
-        tag, *options = (piece.strip() for piece in part.split(";"))
-        q = 1.0
-        for option in options:
-            name, _, value = option.partition("=")
-            if name.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if tag and tag != "*" and q > 0:
-            ranked.append((q, tag))
-    ranked.sort(key=lambda item: -item[0])  # stable: equal q-values keep their order
-    tags = [lang] if lang and lang != "all" else []
-    tags += [tag for _, tag in ranked] + list(default)
-    return tuple(dict.fromkeys(tag.split("-")[0].lower() for tag in tags))
 
 
 def _csv_options(request: Request, fmt: Format, params: dict[str, str]) -> dict[str, Any]:

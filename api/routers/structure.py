@@ -17,7 +17,7 @@ from sdmx.model.common import MaintainableArtefact
 
 from api.caching import not_modified, validators
 from api.deps import CacheDep, SessionDep, SettingsDep
-from api.negotiation import request_format
+from api.negotiation import preferred_languages, request_format
 from api.paths import add_get_routes
 from registry.catalog import Catalog
 from registry.config import Settings
@@ -32,19 +32,6 @@ router = APIRouter(tags=["structure"])
 
 def header_id() -> str:
     return "IREF" + uuid.uuid4().hex[:16].upper()
-
-
-def _languages(request: Request, default: tuple[str, ...]) -> tuple[str, ...]:
-    lang = request.query_params.get("lang")
-    accept = request.headers.get("accept-language")
-    wanted: list[str] = []
-    if lang and lang != "all":
-        wanted.append(lang.split("-")[0].lower())
-    for part in (accept or "").split(","):
-        tag = part.split(";")[0].strip().split("-")[0].lower()
-        if tag and tag != "*" and tag not in wanted:
-            wanted.append(tag)
-    return tuple(wanted + [lang for lang in default if lang not in wanted])
 
 
 def structure_query(
@@ -83,7 +70,7 @@ def structure_message(
     """A Structure message of ``objects`` in the negotiated format (SDMX-ML or SDMX-JSON)."""
     prepared = datetime.now(UTC)
     if fmt is STRUCTURE_JSON:
-        languages = _languages(request, settings.languages)
+        languages = preferred_languages(request, settings.languages)
         body = sdmxjson.write_structures_json(
             objects, header_id=header_id(), prepared=prepared, languages=languages
         )

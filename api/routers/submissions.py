@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CurrentUser, SessionDep, SettingsDep, get_engine
+from api.negotiation import preferred_languages
 from api.report_pages import list_response, report_response, submission_path
 from api.uploads import DATA_MEDIA_TYPES, FILE_FIELD, MULTIPART, spooled_upload
 from registry import auth, submission
@@ -120,23 +121,9 @@ def choose_language(request: Request, lang: str | None) -> str:
         if lang.lower() not in LANGUAGES:
             raise QuerySyntaxError(f"invalid lang {lang!r}: expected one of {', '.join(LANGUAGES)}")
         return lang.lower()
-    ranges: list[tuple[float, int, str]] = []
-    for index, item in enumerate(request.headers.get("accept-language", "").split(",")):
-        tag, _, params = item.strip().partition(";")
-        q = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if tag and q > 0:
-            ranges.append((-q, index, tag.split("-")[0].strip().lower()))
-    for _q, _index, primary in sorted(ranges):
-        if primary in LANGUAGES:
-            return primary
-    return LANGUAGES[0]
+    return next(
+        (tag for tag in preferred_languages(request, lang="") if tag in LANGUAGES), LANGUAGES[0]
+    )
 
 
 def submitting_provider(user: UserRecord, provider: str | None) -> str | None:
