@@ -33,7 +33,14 @@ from typing import Any
 from registry.data_structures import FlowContext
 from registry.io.data_events import DataEvent, DataSetStart, GroupValues, Location, ObservationRow
 from registry.periods import PeriodError, parse_period
-from registry.storage.data import DataWriter, Duplicate, MergeCounts, PreparedRows, StagedRow
+from registry.storage.data import (
+    STRAIGHT_DATASET,
+    DataWriter,
+    Duplicate,
+    MergeCounts,
+    PreparedRows,
+    StagedRow,
+)
 from registry.switching import responsive
 from registry.validation.data import DATASET, OBSERVATION, DataValidator
 from registry.validation.report import Finding, ReportBuilder
@@ -163,7 +170,7 @@ class Ingest:
         self._dataset = event.index
         self._delete = action == "Delete"
         self._replace = action == "Replace"
-        self._direct = event.index == 0 and action in ("Append", "Information")
+        self._direct = event.index == STRAIGHT_DATASET and action in ("Append", "Information")
         self._end_run()
         self._fresh.clear()
         self.writer.begin_dataset(event.index, "Append" if action == "Information" else action)

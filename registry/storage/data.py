@@ -40,6 +40,8 @@ from registry.storage.data_read import decode_json as _json
 _CHUNK = 500  # keys per IN (...) list, well under every backend's parameter limit
 _STAGE = "stage_obs"
 _FRESH = "fresh_series"  # series created by this submission whose first rows went straight in
+#: The only dataset of a message whose rows ``write`` takes straight (its index, 0-based).
+STRAIGHT_DATASET = 0
 _DIRECT_COLUMNS = (
     "series_id, time_period, period_start, period_end, obs_value, attributes, submission_id"
 )
@@ -464,7 +466,8 @@ class DataWriter:
         cursor.execute(
             "SELECT s.series_id, r.series_key, s.time_period, s.location, s.obs_value, "
             f"s.attributes, o.obs_value, o.attributes {clash}"
-            "JOIN series r ON r.id = s.series_id WHERE s.dataset = 0 ORDER BY s.location"
+            f"JOIN series r ON r.id = s.series_id WHERE s.dataset = {STRAIGHT_DATASET} "
+            "ORDER BY s.location"
         )
         found = 0
         for sid, key, period, location, value, attrs, first_value, first_attrs in cursor:
@@ -473,8 +476,9 @@ class DataWriter:
         cursor.close()
         if found:  # the first row wins: the repeats are not merged
             self._execute(
-                f"DELETE FROM {_STAGE} WHERE dataset = 0 AND (series_id, time_period) IN "
-                f"(SELECT s.series_id, s.time_period {clash}WHERE s.dataset = 0)"
+                f"DELETE FROM {_STAGE} WHERE dataset = {STRAIGHT_DATASET} AND "
+                f"(series_id, time_period) IN (SELECT s.series_id, s.time_period {clash}"
+                f"WHERE s.dataset = {STRAIGHT_DATASET})"
             ).close()
 
     def merge(self) -> MergeCounts:
