@@ -12,10 +12,11 @@ last period end) of the matching data and, per dimension, the codes present: ``m
 the codes of the matching series; ``mode=available`` for each dimension the codes that would
 still return data given the *other* dimensions' selections (its own is not applied to itself;
 providers, window and ``updatedAfter`` apply to all; counts and time range stay those of the
-exact selection). Nothing matching is a ``NoResultsError`` (SDMX 100). An ``AvailabilityCache``
-keeps, per process, the resolved structures of a dataflow and its series summaries with keys
-split by dimension, each revalidated on every query against a cheap version (the audit clock,
-the dataflow's accepted submissions), so repeated queries skip the SQL and parsing.
+exact selection). Nothing matching is a ``NoResultsError`` (SDMX 100). The dataflow's
+structures come from ``flow_context`` (cached per structure clock); an ``AvailabilityCache``
+keeps, per process, its series summaries with keys split by dimension, revalidated on every
+query against a cheap version (the dataflow's accepted submissions), so repeated queries skip
+the SQL and parsing.
 ``availability_structures`` builds the sdmx1 ``ContentConstraint`` of the answer (role Actual,
 id ``CC_AVAILABILITY``, maintained by the dataflow's agency and attached to the dataflow, one
 CubeRegion with a KeyValue per dimension, or only ``componentID``'s, the time dimension as an
@@ -45,7 +46,7 @@ from registry.catalog import ArtefactCache, Catalog
 from registry.data_query import resolve_dataflow
 from registry.data_structures import FlowContext
 from registry.errors import NoResultsError
-from registry.query.data import AvailabilityQuery, FlowRef
+from registry.query.data import AvailabilityQuery
 from registry.query.structure import filter_items, pick_latest, record_order
 from registry.storage import artefacts, data_read
 from registry.storage import availability as store
@@ -74,37 +75,17 @@ _MaintainableArtefact = common.MaintainableArtefact
 class AvailabilityCache:
     """What availability queries reuse between requests of one process, always revalidated.
 
-    The resolved structures of a dataflow (``FlowContext``: DSD, compiled rules), kept while no
-    structure changes (the audit clock), and the series summaries of a dataflow with keys split
-    by dimension, kept while its data version (accepted submissions) is unchanged, so a change
-    made by any process is seen by the next query. Entries are keyed by database; at most
-    ``max_series`` series summaries are kept, the least recently used dropped first.
+    The series summaries of a dataflow with keys split by dimension, kept while its data version
+    (accepted submissions) is unchanged, so a change made by any process is seen by the next
+    query. Entries are keyed by database; at most ``max_series`` series summaries are kept, the
+    least recently used dropped first. (The dataflow's structures come from ``flow_context``'s
+    own cache, keyed on the structure clock.)
     """
 
-    def __init__(self, max_series: int = 500_000, max_flows: int = 256) -> None:
+    def __init__(self, max_series: int = 500_000) -> None:
         self.max_series = max_series
-        self.max_flows = max_flows
-        self._contexts: OrderedDict[tuple[str, str], tuple[Any, FlowContext]] = OrderedDict()
         self._tables: OrderedDict[tuple[str, str, int], tuple[Any, _FlowTable]] = OrderedDict()
         self._lock = threading.Lock()
-
-    def flow_context(
-        self, session: Session, flow: FlowRef, structures_version: Any, catalog: Catalog
-    ) -> FlowContext:
-        """The structures of the dataflow ``flow`` names (``resolve_dataflow``: 404 if none)."""
-        key = (_database(session), str(flow))
-        with self._lock:
-            hit = self._contexts.get(key)
-            if hit is not None and hit[0] == structures_version:
-                self._contexts.move_to_end(key)
-                return hit[1]
-        context = resolve_dataflow(catalog, flow)
-        with self._lock:
-            self._contexts[key] = (structures_version, context)
-            self._contexts.move_to_end(key)
-            while len(self._contexts) > self.max_flows:
-                self._contexts.popitem(last=False)
-        return context
 
     def flow_table(self, session: Session, dataflow_urn: str, n_dims: int) -> _FlowTable:
         """The series of a dataflow holding observations, with their summaries."""
@@ -182,7 +163,7 @@ def prepare_availability(
     cache = cache or _DEFAULT_CACHE
     catalog = Catalog(session, artefact_cache)
     structures_changed = artefacts.last_change(session)
-    context = cache.flow_context(session, query.flow, structures_changed, catalog)
+    context = resolve_dataflow(catalog, query.flow)
     rules = context.rules
     query.check_length(len(rules.dimension_ids), context.dataflow, rules.dimension_ids)
     time = (rules.time_dimension,) if rules.time_dimension else ()
