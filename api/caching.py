@@ -1,10 +1,12 @@
 """HTTP caching for harvesters: ``ETag``/``Last-Modified`` on answers and 304 on revalidation.
 
-The validators come from the store's change clock (the time of the last write of any artefact)
-and, for structures, the structure clock's marker (new at every write): the ETag hashes the
-negotiated media type, the request URL, that time and that marker, so it changes whenever the
-answer could change, even if the machine's clock stepped back, and a revalidation is answered
-304 before any query work. ``If-None-Match`` wins over ``If-Modified-Since``, as RFC 9110 says.
+The validators come from the store's change clock (the time of the last write) and a marker of
+what the answer is made from (the structure clock's, new at every structure write, and for data
+and availability the dataflow's data version): the ETag hashes the negotiated media type, the
+request URL, that time and that marker, so it changes whenever the answer could change (a data
+answer's names and codes come from the structures too), even if the machine's clock stepped
+back, and a revalidation is answered 304 before any query work. ``If-None-Match`` wins over
+``If-Modified-Since``, as RFC 9110 says.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ def validators(
 ) -> dict[str, str]:
     """ETag, Last-Modified, Vary and Cache-Control headers for an answer.
 
-    ``marker``, when the store keeps one (the structure clock), changes with every write even
-    when the clock of the machine does not move forward: the ETag then changes too.
+    ``marker`` is a version of what the answer is made from (the structure clock's marker, and
+    for data the dataflow's data version): it changes with every write even when the clock of
+    the machine does not move forward, and the ETag then changes too.
     """
     seed = "\n".join(
         (

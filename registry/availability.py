@@ -90,7 +90,7 @@ class AvailabilityCache:
     def flow_table(self, session: Session, dataflow_urn: str, n_dims: int) -> _FlowTable:
         """The series of a dataflow holding observations, with their summaries."""
         key = (_database(session), dataflow_urn, n_dims)
-        version = store.data_version(session, dataflow_urn)
+        version = data_read.data_version(session, dataflow_urn)
         with self._lock:
             hit = self._tables.get(key)
             if hit is not None and hit[0] == version:
@@ -125,6 +125,8 @@ class PreparedAvailability:
     catalog: Catalog
     cache: AvailabilityCache
     last_change: datetime | None
+    #: Changes whenever the answer could (structure clock, data version): for the ETag.
+    version: str = ""
 
     @property
     def dimension_ids(self) -> tuple[str, ...]:
@@ -168,13 +170,11 @@ def prepare_availability(
     query.check_length(len(rules.dimension_ids), context.dataflow, rules.dimension_ids)
     time = (rules.time_dimension,) if rules.time_dimension else ()
     query.check_component((*rules.dimension_ids, *time), context.dataflow)
-    changes = [
-        t
-        for t in (data_read.last_change(session, context.dataflow_urn), structures_changed)
-        if t is not None
-    ]
+    data = data_read.data_version(session, context.dataflow_urn)
+    changes = [t for t in (data.last_at, structures_changed) if t is not None]
     last_change = max(changes) if changes else None
-    return PreparedAvailability(query, context, catalog, cache, last_change)
+    version = f"{catalog.structure_marker()}/{data.tag}"
+    return PreparedAvailability(query, context, catalog, cache, last_change, version)
 
 
 # --- computing -----------------------------------------------------------------------------------

@@ -64,6 +64,15 @@ class DataAnswer:
     #: ``includeHistory=true``: the versions of the data, (dataset, series) pairs to write in
     #: order instead of ``dataset`` and ``series`` (see ``_history_answer``).
     history: Iterator[tuple[DataSetOut, Iterator[SeriesOut]]] | None = None
+    #: Changes whenever the answer could: the structure clock's marker (names, codelists) and
+    #: the dataflow's data version, for the ETag (the time alone can step back).
+    version: str = ""
+
+
+def _version(session: Session, dataflow_urn: str) -> tuple[datetime | None, str]:
+    """(when the data last changed, the answer's ``version``)."""
+    data = data_read.data_version(session, dataflow_urn)
+    return data.last_at, f"{Catalog(session).structure_marker()}/{data.tag}"
 
 
 def resolve_dataflow(catalog: Catalog, flow: FlowRef) -> FlowContext:
@@ -129,12 +138,14 @@ def answer_data_query(
         dataset_attributes=data_read.dataset_attributes(session, context.dataflow_urn),
         provider=_single_provider(chosen),
     )
+    last_change, version = _version(session, context.dataflow_urn)
     return DataAnswer(
         dataset,
         itertools.chain([first], series),
         at_observation,
-        data_read.last_change(session, context.dataflow_urn),
+        last_change,
         context,
+        version=version,
     )
 
 
@@ -514,13 +525,15 @@ def _history_answer(
     first = next(versions, None)
     if first is None:
         raise NoResultsError(f"No data match the query {query.path}")
+    last_change, version = _version(session, context.dataflow_urn)
     return DataAnswer(
         first[0],
         iter(()),
         at_observation,
-        data_read.last_change(session, context.dataflow_urn),
+        last_change,
         context,
         history=itertools.chain([first], versions),
+        version=version,
     )
 
 

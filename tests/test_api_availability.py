@@ -608,3 +608,20 @@ def test_sdmx1_reads_a_reference_period(loaded: Env) -> None:
     sdmx.read_sdmx(
         io.BytesIO(xml.replace(b"</str:ContentConstraint>", period + b"</str:ContentConstraint>"))
     )
+
+
+def test_etags_change_with_the_structures(loaded: Env, tokens: Tokens) -> None:
+    """Data and availability answers are made from structures too (names, codelists): any
+    structure write gives them a new ETag, even when no data changed."""
+    data_path = f"/rest/data/{FLOW}/Q.ARG...."
+    answers = [loaded.get(), loaded.client.get(data_path, params={"format": "csvfilewithlabels"})]
+    etags = [r.headers["etag"] for r in answers]
+    for r, etag in zip(answers, etags, strict=True):
+        again = loaded.client.get(r.request.url, headers={"If-None-Match": etag})
+        assert again.status_code == 304
+    auth = {"Authorization": f"Bearer {tokens.curator}"}
+    path = "/rest/provisionagreement/TEST/PA_BENCH_DF_LFS/1.0"
+    assert loaded.client.delete(path, headers=auth).status_code == 200
+    for r, etag in zip(answers, etags, strict=True):
+        again = loaded.client.get(r.request.url, headers={"If-None-Match": etag})
+        assert again.status_code == 200 and again.headers["etag"] != etag, r.request.url

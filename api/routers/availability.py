@@ -47,7 +47,7 @@ def availability_query(
     params = dict(request.query_params.items())
     query = parse_availability_query(flow_ref, key, provider_ref, component_id, params)
     prepared = prepare_availability(session, query, artefact_cache=cache)
-    headers = validators(request, fmt.content_type, prepared.last_change)
+    headers = validators(request, fmt.content_type, prepared.last_change, prepared.version)
     unchanged = not_modified(request, headers, prepared.last_change)
     if unchanged is not None:
         return unchanged

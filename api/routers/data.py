@@ -60,7 +60,9 @@ def data_query(
             session, query, max_observations=settings.max_response_observations
         )
         _check_time_series(fmt, answer)
-        headers = validators(request, _representation(request, fmt), answer.last_change)
+        headers = validators(
+            request, _representation(request, fmt), answer.last_change, answer.version
+        )
         unchanged = not_modified(request, headers, answer.last_change)
     except BaseException:
         session.close()

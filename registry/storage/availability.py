@@ -6,8 +6,9 @@ earliest period start, latest period end), so a whole-dataflow answer never touc
 observations; ``series_details`` adds, when a query needs them, each series' id, provider and
 newest writing submission. Only when a period window or ``updatedAfter`` cuts into a series
 are its observations aggregated, for those series alone (``window_summaries``), with the same
-whole-period containment rule as data queries. ``data_version`` tells when any of this changed.
-Rows are read through the driver's cursor as plain tuples: a dataflow may hold 100,000 series.
+whole-period containment rule as data queries (``registry.storage.data_read.data_version``
+tells when any of this changed). Rows are read through the driver's cursor as plain tuples: a
+dataflow may hold 100,000 series.
 """
 
 from __future__ import annotations
@@ -105,18 +106,6 @@ def series_details(session: Session, dataflow_urn: str) -> dict[str, SeriesDetai
         [dataflow_urn],
     )
     return {key: SeriesDetail(sid, provider, last) for key, sid, provider, last in rows}
-
-
-def data_version(session: Session, dataflow_urn: str) -> tuple[Any, ...]:
-    """A value that changes whenever the stored data of a dataflow (and so any series summary)
-    changes: the number, newest id and newest time of its accepted submissions."""
-    rows = _fetch(
-        session,
-        "SELECT COUNT(*), MAX(id), MAX(submitted_at) FROM submission "
-        "WHERE dataflow_urn = {mark} AND status = 'accepted'",
-        [dataflow_urn],
-    )
-    return tuple(rows[0])
 
 
 def window_summaries(

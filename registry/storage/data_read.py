@@ -281,22 +281,36 @@ def submissions_after(session: Session, dataflow_urn: str, instant: datetime) ->
     return {row[0] for row in rows}
 
 
-def last_change(session: Session, dataflow_urn: str) -> datetime | None:
-    """When the data of a dataflow last changed (its latest accepted submission)."""
-    value = (
+class DataVersion(NamedTuple):
+    """What changes whenever the stored data of a dataflow changes: its accepted submissions
+    (how many, the newest id, the newest time)."""
+
+    submissions: int
+    last_id: int | None
+    last_at: datetime | None
+
+    @property
+    def tag(self) -> str:
+        """The version as text (for ETags)."""
+        return f"{self.submissions}:{self.last_id}"
+
+
+def data_version(session: Session, dataflow_urn: str) -> DataVersion:
+    """The ``DataVersion`` of a dataflow's stored data (one aggregate over its submissions)."""
+    count, last_id, last_at = (
         session.connection()
         .execute(
             text(
-                "SELECT MAX(submitted_at) FROM submission WHERE dataflow_urn = :f "
-                "AND status = 'accepted' AND duplicate_of IS NULL"
+                "SELECT COUNT(*), MAX(id), MAX(submitted_at) FROM submission "
+                "WHERE dataflow_urn = :f AND status = 'accepted' AND duplicate_of IS NULL"
             ),
             {"f": dataflow_urn},
         )
-        .scalar()
+        .one()
     )
-    if isinstance(value, str):  # SQLite aggregates lose the column type
-        value = datetime.fromisoformat(value)
-    return aware(value)
+    if isinstance(last_at, str):  # SQLite aggregates lose the column type
+        last_at = datetime.fromisoformat(last_at)
+    return DataVersion(int(count), last_id, aware(last_at))
 
 
 def _window(
